@@ -1,0 +1,11 @@
+# Every third-party dependency, all from Debian packages.
+find_package(Threads REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+find_package(simdjson REQUIRED)
+find_package(Boost 1.81 REQUIRED CONFIG)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SECP256K1 REQUIRED IMPORTED_TARGET libsecp256k1)
+if(MC_BUILD_TESTS)
+  find_package(doctest REQUIRED)
+endif()

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# marketcore developer entry point. On a fresh Debian 12 machine, as root:
+#   ./dev.sh run    install missing packages, build (release), run the server with its defaults
+#   ./dev.sh test   install missing packages, build (ASan+UBSan), run every test
+#   ./dev.sh bench  install missing packages, build (release), run the benchmarks
+#   ./dev.sh format apply clang-format to every C++ file
+# Build directories are reused between runs: build/release and build/sanitize.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+jobs=$(nproc)
+
+build_packages=(build-essential clang libclang-rt-14-dev cmake ninja-build ccache pkg-config git
+  ca-certificates libsqlite3-dev libssl-dev libsimdjson-dev libsecp256k1-dev libboost1.81-dev
+  doctest-dev libtomlplusplus-dev clang-format)
+test_packages=(nodejs npm curl)
+bench_packages=(wrk util-linux)
+
+log() { printf '\n== %s\n' "$*"; }
+
+# Installs whichever of the given Debian packages are missing (needs root or sudo).
+ensure_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
+      missing+=("$package")
+  done
+  # Node.js may come from another source than Debian's package; only the commands matter.
+  if [[ " ${missing[*]} " == *" nodejs "* ]] && command -v node >/dev/null; then
+    missing=("${missing[@]/nodejs/}")
+  fi
+  if [[ " ${missing[*]} " == *" npm "* ]] && command -v npm >/dev/null; then
+    missing=("${missing[@]/npm/}")
+  fi
+  read -r -a missing <<<"${missing[*]}"
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -q
+  "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/marketcore-ccache}
+
+# configure_and_build DIR [cmake options...]
+configure_and_build() {
+  local dir=$1
+  shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    log "configuring $dir"
+    cmake -S . -B "$dir" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ "$@"
+  fi
+  log "building $dir"
+  cmake --build "$dir" -j "$jobs"
+}
+
+build_release() {
+  configure_and_build build/release -DCMAKE_BUILD_TYPE=Release -DMC_BUILD_TESTS=OFF
+}
+
+build_sanitize() {
+  configure_and_build build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMC_SANITIZE=ON \
+    -DMC_FUZZ=ON
+}
+
+check_format() {
+  log "checking clang-format"
+  local unformatted
+  unformatted=$(git ls-files '*.h' '*.cpp' '*.c' | while read -r file; do
+    clang-format --dry-run --Werror "$file" >/dev/null 2>&1 || echo "$file"
+  done)
+  if [ -n "$unformatted" ]; then
+    echo "not clang-formatted (run ./dev.sh format):"
+    echo "$unformatted"
+    return 1
+  fi
+}
+
+run_tests() {
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+  check_format
+  for script in tests/*/run.sh; do
+    [ -f "$script" ] || continue
+    log "running $script"
+    MC_BUILD_DIR="$root/build/sanitize" bash "$script"
+  done
+  log "running the examples"
+  for example in build/sanitize/examples/example_*; do
+    [ -x "$example" ] && "$example"
+  done
+  log "running ctest"
+  (cd build/sanitize && ctest --output-on-failure -j "$jobs")
+}
+
+command=${1:-}
+case "$command" in
+  run)
+    ensure_packages "${build_packages[@]}"
+    build_release
+    shift
+    if [ -x build/release/server/marketcore-server ]; then
+      exec build/release/server/marketcore-server "$@"
+    fi
+    exec build/release/examples/example_job_lifecycle "$@"
+    ;;
+  test)
+    ensure_packages "${build_packages[@]}" "${test_packages[@]}"
+    build_sanitize
+    run_tests
+    ;;
+  bench)
+    ensure_packages "${build_packages[@]}" "${bench_packages[@]}"
+    build_release
+    for bench in build/release/bench/bench_*; do
+      [ -x "$bench" ] && "$bench"
+    done
+    ;;
+  format)
+    git ls-files '*.h' '*.cpp' '*.c' | xargs clang-format -i
+    ;;
+  *)
+    sed -n '2,8p' "$0"
+    exit 2
+    ;;
+esac
