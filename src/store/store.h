@@ -1,0 +1,311 @@
+// store.h — the storage interface of the engine: every byte of SQL lives behind it.
+//
+// The engine (src/engine) speaks only to these interfaces; src/store/sqlite implements them
+// on SQLite, and a PostgreSQL backend can later implement the same ones. Money rules that are
+// properties of the ledger itself — double entry, exact once resolution of holds, no negative
+// balance where forbidden, checked arithmetic — are enforced *here*, under every caller.
+//
+// Writes: `Store::write` runs a unit of work on the single writer connection. Concurrent
+// callers are group-committed: several units share one `BEGIN IMMEDIATE … COMMIT`, each in
+// its own SAVEPOINT, so a unit that fails rolls back alone and leaves nothing behind. `write`
+// returns only after the commit is durable (synchronous=FULL by default). A unit must do only
+// database work through its Transaction (no sleeping, no network): it holds the writer.
+//
+// Reads: `Store::read` runs on one of several reader connections (WAL snapshots), concurrently
+// with the writer and with each other.
+//
+// Thread-safety: Store is thread-safe. Transaction and Reader objects are valid only inside the
+// callback that receives them, on that thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "marketcore/events.h"
+#include "marketcore/job.h"
+#include "marketcore/ledger.h"
+#include "marketcore/market.h"
+#include "marketcore/party.h"
+#include "marketcore/status.h"
+
+namespace mc::store {
+
+enum class Durability : int32_t {
+  full = 0,    // synchronous=FULL: every acknowledged commit survives power loss
+  normal = 1,  // synchronous=NORMAL: survives a process crash, may lose the last commits on
+               // power loss (benchmarks and hosts that accept it)
+};
+
+struct StoreOptions {
+  std::string path;                  // SQLite file; created if missing
+  Durability durability = Durability::full;
+  int32_t reader_connections = 4;    // size of the reader pool
+  int32_t batch_units_max = 256;     // most units group-committed in one transaction
+  int32_t busy_timeout_ms = 5000;
+  // Called with a one-line progress message during long start-up work (migrations).
+  std::function<void(std::string_view)> progress;
+};
+
+// A scheduled transition of one job (on entering a state, fire `transition` at due time).
+struct Timer {
+  int64_t id = 0;
+  JobId job_id = 0;
+  std::string transition;
+  std::string state;  // the job state the timer was set in; stale if the job left it
+  int64_t due_at_ms = 0;
+};
+
+// A provider's offer on a job (AACP), or any candidate application.
+struct Offer {
+  int64_t id = 0;
+  JobId job_id = 0;
+  PartyId party_id = 0;
+  std::string status;  // "PENDING", "ACCEPTED", "REJECTED", "WITHDRAWN"
+  std::string payload_json = "{}";
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+};
+
+struct Dispute {
+  int64_t id = 0;
+  JobId job_id = 0;
+  PartyId filed_by = 0;
+  std::string status;  // "open", "resolved"
+  std::string reason;
+  std::optional<HoldId> deposit_hold_id;
+  int32_t judges_needed = 3;
+  std::string verdict;  // "", or the winning side, e.g. "worker" / "poster"
+  int64_t created_at_ms = 0;
+  std::optional<int64_t> resolved_at_ms;
+};
+
+struct DisputeVote {
+  int64_t dispute_id = 0;
+  PartyId judge_id = 0;
+  std::string commitment;  // commit-reveal: hash committed first, or ""
+  std::string vote;        // "" until cast/revealed
+  int64_t joined_at_ms = 0;
+  std::optional<int64_t> voted_at_ms;
+};
+
+struct IdempotencyRecord {
+  std::string request_hash;
+  std::string result_json;
+  int64_t created_at_ms = 0;
+};
+
+// The first credit of an external reference (payment event id, chain tx hash).
+struct ExternalCredit {
+  std::string external_ref;
+  PartyId party_id = 0;
+  TransferId transfer_id = 0;
+  int64_t amount_minor = 0;
+  int64_t created_at_ms = 0;
+};
+
+struct JobFilter {
+  std::optional<MarketId> market_id;
+  std::optional<std::string> state;
+  std::optional<PartyId> poster_id;
+  std::optional<PartyId> worker_id;
+  std::optional<PartyId> any_party_id;  // poster, worker or evaluator
+  std::optional<JobId> parent_job_id;
+  std::optional<std::string> category;
+  std::optional<std::string> capability;  // jobs whose capabilities include it
+  std::optional<JobId> before_id;         // cursor: ids lower than this, newest first
+  int32_t limit = 50;
+  int32_t offset = 0;
+};
+
+struct PartyFilter {
+  MarketId market_id = 0;
+  std::optional<std::string> kind;
+  std::optional<std::string> capability;
+  int32_t limit = 50;
+  int32_t offset = 0;
+};
+
+struct TransferFilter {
+  MarketId market_id = 0;
+  std::optional<PartyId> party_id;  // transfers touching any account of this party
+  std::optional<JobId> job_id;
+  std::optional<TransferId> before_id;  // cursor, newest first
+  int32_t limit = 50;
+};
+
+// Queries available both to readers and inside a write unit (where they see the unit's own
+// uncommitted writes). not_found is returned as Code::not_found with a stable detail
+// ("job_not_found", "party_not_found", "market_not_found", "hold_not_found").
+class Reader {
+ public:
+  virtual ~Reader() = default;
+
+  virtual Result<Market> market(MarketId id) = 0;
+  virtual Result<Market> market_by_name(std::string_view name) = 0;
+  virtual Result<std::vector<Market>> markets() = 0;
+
+  virtual Result<Party> party(PartyId id) = 0;
+  virtual Result<Party> party_by_wallet(MarketId market, std::string_view wallet_lower) = 0;
+  virtual Result<Party> party_by_external_id(MarketId market, std::string_view external_id) = 0;
+  virtual Result<Party> party_by_email(MarketId market, std::string_view email) = 0;
+  virtual Result<std::vector<Party>> parties(const PartyFilter& filter) = 0;
+
+  virtual Result<Job> job(JobId id) = 0;
+  virtual Result<std::vector<Job>> jobs(const JobFilter& filter) = 0;
+  virtual Result<int64_t> count_jobs(const JobFilter& filter) = 0;
+  virtual Result<std::vector<JobTransitionRecord>> job_history(JobId id) = 0;
+
+  // Balance of one account; 0 for an account never used.
+  virtual Result<int64_t> balance(const AccountRef& account) = 0;
+  virtual Result<Balances> balances(MarketId market, PartyId party) = 0;
+  virtual Result<Hold> hold(HoldId id) = 0;
+  virtual Result<std::vector<Hold>> holds_of_job(JobId job) = 0;
+  virtual Result<std::vector<Transfer>> transfers(const TransferFilter& filter) = 0;
+  // Sum of escrow amounts of the poster's jobs completed in [since_ms, now] (fee tiers).
+  virtual Result<int64_t> trailing_spend(MarketId market, PartyId poster, int64_t since_ms) = 0;
+
+  virtual Result<std::vector<Event>> events(const EventQuery& query) = 0;
+  virtual Result<int64_t> last_event_sequence() = 0;
+
+  virtual Result<std::vector<Offer>> offers(JobId job) = 0;
+  virtual Result<std::optional<Dispute>> dispute_of_job(JobId job) = 0;
+  virtual Result<Dispute> dispute(int64_t id) = 0;
+  virtual Result<std::vector<Dispute>> open_disputes(MarketId market, int32_t limit) = 0;
+  virtual Result<std::vector<DisputeVote>> dispute_votes(int64_t dispute_id) = 0;
+
+  // Recomputes every balance from the transfers and checks Σ = 0 per market, each account's
+  // stored balance, no forbidden negative balance, and every resolved hold's account empty.
+  virtual Result<LedgerReport> verify_ledger() = 0;
+};
+
+// A write unit's view: the reads above plus every mutation. All mutations of a failed unit
+// are rolled back (its savepoint); none is visible to others before the commit.
+class Transaction : public Reader {
+ public:
+  // The time this unit is being executed at (from the engine's clock, fixed per unit).
+  virtual int64_t now_ms() const = 0;
+
+  virtual Result<MarketId> insert_market(const MarketConfig& config) = 0;
+
+  virtual Result<PartyId> insert_party(const Party& party) = 0;
+  // Updates every field but id/market_id/created_at_ms.
+  virtual Status update_party(const Party& party) = 0;
+
+  // --- ledger -----------------------------------------------------------------------------
+  // Moves `amount_minor` (> 0) from `from` to `to` (same market), creating accounts on first
+  // use. Fails failed_precondition/"insufficient_funds" if `from` may not go negative and
+  // would; out_of_range/"amount_overflow" on overflow; invalid_argument/"amount_not_positive".
+  // With `external_ref` set, the ref is recorded and may credit only once: a second use is
+  // already_exists/"external_ref_used" (look it up with find_external_credit first).
+  virtual Result<TransferId> transfer(const AccountRef& from, const AccountRef& to,
+                                      int64_t amount_minor, std::string_view reason,
+                                      std::optional<JobId> job,
+                                      std::optional<std::string> external_ref = std::nullopt) = 0;
+  virtual Result<std::optional<ExternalCredit>> find_external_credit(MarketId market,
+                                                                     std::string_view ref) = 0;
+
+  // Creates a hold: moves `amount_minor` from `source` into a new hold account.
+  // `due_at_ms` + `release_to`: the hold resolves by itself at that time (see due_holds).
+  virtual Result<Hold> create_hold(HoldPurpose purpose, const AccountRef& source,
+                                   int64_t amount_minor, std::optional<JobId> job,
+                                   std::optional<PartyId> party, std::string_view reason,
+                                   std::optional<int64_t> due_at_ms = std::nullopt,
+                                   std::optional<AccountRef> release_to = std::nullopt) = 0;
+  // Pays out a held hold: each posting moves from the hold account to its recipient; what the
+  // postings leave over returns to the source (reason "hold_remainder"). Exactly once:
+  // a resolved hold gives failed_precondition/"hold_already_resolved"; postings above the
+  // held amount give invalid_argument/"postings_exceed_hold".
+  virtual Status post_hold(HoldId hold, const std::vector<Posting>& postings) = 0;
+  // Returns a held hold's whole amount to its source. Exactly once, as post_hold.
+  virtual Status void_hold(HoldId hold, std::string_view reason) = 0;
+  // Held holds whose due time is ≤ now, oldest first.
+  virtual Result<std::vector<Hold>> due_holds(int32_t limit) = 0;
+
+  // --- idempotency ------------------------------------------------------------------------
+  // Keys are scoped (e.g. "party:42", "apikey:7"); records older than the retention are purged.
+  virtual Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view scope,
+                                                                    std::string_view key) = 0;
+  virtual Status save_idempotency(std::string_view scope, std::string_view key,
+                                  std::string_view request_hash,
+                                  std::string_view result_json) = 0;
+  // Deletes records created before `before_ms`; returns how many.
+  virtual Result<int64_t> purge_idempotency(int64_t before_ms) = 0;
+
+  // --- jobs -------------------------------------------------------------------------------
+  virtual Result<JobId> insert_job(const Job& job) = 0;
+  // Status-guarded update: writes every mutable field of `job` (and version + 1) only if the
+  // stored row still has `expected_state` and `expected_version`; otherwise
+  // aborted/"job_state_changed" and nothing is written.
+  virtual Status update_job(const Job& job, std::string_view expected_state,
+                            int64_t expected_version) = 0;
+  virtual Status append_job_history(const JobTransitionRecord& record) = 0;
+
+  // --- events (transactional outbox) ------------------------------------------------------
+  virtual Result<int64_t> append_event(const Event& event) = 0;
+
+  // --- timers -----------------------------------------------------------------------------
+  virtual Result<int64_t> schedule_timer(const Timer& timer) = 0;
+  // Removes every pending timer of the job (on leaving the state they were set in).
+  virtual Status cancel_timers(JobId job) = 0;
+  // Pending timers due at or before now, earliest first.
+  virtual Result<std::vector<Timer>> due_timers(int32_t limit) = 0;
+  virtual Status delete_timer(int64_t timer_id) = 0;
+  // Earliest pending due time of any timer or due hold, if any (for a sleeping scheduler).
+  virtual Result<std::optional<int64_t>> next_due_at() = 0;
+
+  // --- offers and disputes ----------------------------------------------------------------
+  virtual Result<int64_t> insert_offer(const Offer& offer) = 0;
+  virtual Status update_offer(const Offer& offer) = 0;
+  virtual Result<int64_t> insert_dispute(const Dispute& dispute) = 0;
+  virtual Status update_dispute(const Dispute& dispute) = 0;
+  virtual Status upsert_dispute_vote(const DisputeVote& vote) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Runs `unit` in the writer (group-committed, own savepoint) with `now_ms` as its time.
+  // Returns the unit's Status once the commit is durable; a failed unit leaves no trace.
+  // A commit failure (disk full, I/O error) fails every unit of the batch with unavailable.
+  virtual Status write(int64_t now_ms, const std::function<Status(Transaction&)>& unit) = 0;
+
+  // Runs `query` on a reader connection.
+  virtual Status read(const std::function<Status(Reader&)>& query) = 0;
+
+  // Typed conveniences over write/read.
+  template <typename T>
+  Result<T> write_result(int64_t now_ms, const std::function<Result<T>(Transaction&)>& unit) {
+    std::optional<T> out;
+    Status status = write(now_ms, [&](Transaction& tx) -> Status {
+      Result<T> result = unit(tx);
+      if (!result.ok()) return result.status();
+      out.emplace(std::move(result).value());
+      return ok_status();
+    });
+    if (!status.ok()) return status;
+    return std::move(*out);
+  }
+  template <typename T>
+  Result<T> read_result(const std::function<Result<T>(Reader&)>& query) {
+    std::optional<T> out;
+    Status status = read([&](Reader& reader) -> Status {
+      Result<T> result = query(reader);
+      if (!result.ok()) return result.status();
+      out.emplace(std::move(result).value());
+      return ok_status();
+    });
+    if (!status.ok()) return status;
+    return std::move(*out);
+  }
+};
+
+// Opens (creating if needed) an SQLite store and applies pending migrations.
+Result<std::unique_ptr<Store>> open_sqlite_store(const StoreOptions& options);
+
+}  // namespace mc::store
