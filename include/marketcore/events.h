@@ -20,7 +20,7 @@ namespace mc {
 struct Event {
   int64_t sequence = 0;  // cursor: strictly increasing, no reuse
   MarketId market_id = 0;
-  std::string type;      // "job.posted", "job.accepted", "balance.updated", ...
+  std::string type;  // "job.posted", "job.accepted", "balance.updated", ...
   std::optional<JobId> job_id;
   // Parties this event concerns (poster, worker, the party whose balance changed). A
   // broadcast event (j0 job.posted) has `broadcast` set and may list none.
@@ -32,10 +32,10 @@ struct Event {
 
 // Which events to read.
 struct EventQuery {
-  int64_t after_sequence = 0;          // exclusive cursor
-  std::optional<MarketId> market_id;   // only this market
-  std::optional<PartyId> party_id;     // only events concerning this party (or broadcast)
-  int32_t limit = 100;                 // at most this many (capped at 1000)
+  int64_t after_sequence = 0;         // exclusive cursor
+  std::optional<MarketId> market_id;  // only this market
+  std::optional<PartyId> party_id;    // only events concerning this party (or broadcast)
+  int32_t limit = 100;                // at most this many (capped at 1000)
 };
 
 }  // namespace mc

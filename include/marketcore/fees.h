@@ -63,12 +63,12 @@ struct FeePolicy {
 
 // The locked split of one job's money.
 struct FeeQuote {
-  int64_t amount_minor = 0;         // the job's stated amount (reward / budget / credits)
-  int32_t platform_fee_bps = 0;     // rate that applied (after tiers)
+  int64_t amount_minor = 0;      // the job's stated amount (reward / budget / credits)
+  int32_t platform_fee_bps = 0;  // rate that applied (after tiers)
   int64_t platform_fee_minor = 0;
   int64_t evaluator_fee_minor = 0;
-  int64_t worker_minor = 0;         // what the worker receives on success
-  int64_t escrow_minor = 0;         // what is held from the poster at funding
+  int64_t worker_minor = 0;  // what the worker receives on success
+  int64_t escrow_minor = 0;  // what is held from the poster at funding
 };
 
 // Computes the split of `amount_minor` for a poster whose trailing spend is

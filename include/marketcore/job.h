@@ -37,13 +37,13 @@ struct Job {
   // Typed fields (empty when unused by the market).
   std::string title;
   std::string description;
-  std::string prompt;      // j0: revealed in full only to poster and worker
-  std::string category;    // j0 capability, HumanOps task_type, 1337MKT task type, AACP strategy
-  std::vector<std::string> capabilities;  // AgentMarket required_capabilities
-  std::optional<int64_t> deadline_at_ms;  // absolute deadline set by the poster
-  std::optional<int64_t> work_timeout_ms; // time allowed after acceptance (j0 timeout_sec)
-  int32_t contracts_max = 1;     // many-contract leads: number of funded payouts
-  int32_t contracts_taken = 0;   // contracts accepted so far
+  std::string prompt;    // j0: revealed in full only to poster and worker
+  std::string category;  // j0 capability, HumanOps task_type, 1337MKT task type, AACP strategy
+  std::vector<std::string> capabilities;   // AgentMarket required_capabilities
+  std::optional<int64_t> deadline_at_ms;   // absolute deadline set by the poster
+  std::optional<int64_t> work_timeout_ms;  // time allowed after acceptance (j0 timeout_sec)
+  int32_t contracts_max = 1;               // many-contract leads: number of funded payouts
+  int32_t contracts_taken = 0;             // contracts accepted so far
 
   std::string payload_json = "{}";  // dialect-specific fields, stored verbatim (valid JSON)
   std::string result_text;          // delivered result (j0, AgentMarket)
@@ -69,6 +69,21 @@ struct JobTransitionRecord {
   std::optional<PartyId> actor_id;  // empty for the clock (timers)
   std::string actor_role;           // "poster", "worker", "system", ...
   int64_t at_ms = 0;
+};
+
+// Filters for listing jobs, newest first (Engine::jobs, store::Reader::jobs).
+struct JobQuery {
+  std::optional<MarketId> market_id;
+  std::optional<std::string> state;
+  std::optional<PartyId> poster_id;
+  std::optional<PartyId> worker_id;
+  std::optional<PartyId> any_party_id;
+  std::optional<JobId> parent_job_id;
+  std::optional<std::string> category;
+  std::optional<std::string> capability;
+  std::optional<JobId> before_id;
+  int32_t limit = 50;
+  int32_t offset = 0;
 };
 
 }  // namespace mc

@@ -34,14 +34,14 @@ using HoldId = int64_t;
 
 // What an account is for. Numbers are stored: never renumber.
 enum class AccountKind : int32_t {
-  world = 0,       // market: counterpart of deposits and withdrawals (may go negative)
-  platform = 1,    // market: platform fee revenue
-  available = 2,   // party: spendable (and, for cash, withdrawable) balance
-  promo = 3,       // party: promotional credit, spent before `available`, never withdrawable
-  pending = 4,     // party: earnings inside a settlement period, not yet withdrawable
-  stake = 5,       // party: staking pool (available stake; locked stake sits in holds)
-  hold = 6,        // hold: the money a Hold reserves (owner = hold id)
-  evaluator = 7,   // market: evaluator fees awaiting the evaluator's claim (if not paid direct)
+  world = 0,      // market: counterpart of deposits and withdrawals (may go negative)
+  platform = 1,   // market: platform fee revenue
+  available = 2,  // party: spendable (and, for cash, withdrawable) balance
+  promo = 3,      // party: promotional credit, spent before `available`, never withdrawable
+  pending = 4,    // party: earnings inside a settlement period, not yet withdrawable
+  stake = 5,      // party: staking pool (available stake; locked stake sits in holds)
+  hold = 6,       // hold: the money a Hold reserves (owner = hold id)
+  evaluator = 7,  // market: evaluator fees awaiting the evaluator's claim (if not paid direct)
 };
 
 // Stable lower-case name of an account kind ("available").

@@ -33,9 +33,9 @@ struct JobLimits {
 };
 
 struct MarketConfig {
-  std::string name;        // unique, e.g. "j0"
-  Asset asset;             // e.g. {"credits", 0}, {"USD", 2}, {"USDC", 6}
-  std::string lifecycle;   // name of the lifecycle definition for its jobs
+  std::string name;       // unique, e.g. "j0"
+  Asset asset;            // e.g. {"credits", 0}, {"USD", 2}, {"USDC", 6}
+  std::string lifecycle;  // name of the lifecycle definition for its jobs
   FeePolicy fees;
   JobLimits limits;
   // Earnings go to the worker's `pending` account for this long before `available`

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "marketcore/dispute.h"
 #include "marketcore/events.h"
 #include "marketcore/job.h"
 #include "marketcore/ledger.h"
@@ -42,10 +43,10 @@ enum class Durability : int32_t {
 };
 
 struct StoreOptions {
-  std::string path;                  // SQLite file; created if missing
+  std::string path;  // SQLite file; created if missing
   Durability durability = Durability::full;
-  int32_t reader_connections = 4;    // size of the reader pool
-  int32_t batch_units_max = 256;     // most units group-committed in one transaction
+  int32_t reader_connections = 4;  // size of the reader pool
+  int32_t batch_units_max = 256;   // most units group-committed in one transaction
   int32_t busy_timeout_ms = 5000;
   // Called with a one-line progress message during long start-up work (migrations).
   std::function<void(std::string_view)> progress;
@@ -58,39 +59,6 @@ struct Timer {
   std::string transition;
   std::string state;  // the job state the timer was set in; stale if the job left it
   int64_t due_at_ms = 0;
-};
-
-// A provider's offer on a job (AACP), or any candidate application.
-struct Offer {
-  int64_t id = 0;
-  JobId job_id = 0;
-  PartyId party_id = 0;
-  std::string status;  // "PENDING", "ACCEPTED", "REJECTED", "WITHDRAWN"
-  std::string payload_json = "{}";
-  int64_t created_at_ms = 0;
-  int64_t updated_at_ms = 0;
-};
-
-struct Dispute {
-  int64_t id = 0;
-  JobId job_id = 0;
-  PartyId filed_by = 0;
-  std::string status;  // "open", "resolved"
-  std::string reason;
-  std::optional<HoldId> deposit_hold_id;
-  int32_t judges_needed = 3;
-  std::string verdict;  // "", or the winning side, e.g. "worker" / "poster"
-  int64_t created_at_ms = 0;
-  std::optional<int64_t> resolved_at_ms;
-};
-
-struct DisputeVote {
-  int64_t dispute_id = 0;
-  PartyId judge_id = 0;
-  std::string commitment;  // commit-reveal: hash committed first, or ""
-  std::string vote;        // "" until cast/revealed
-  int64_t joined_at_ms = 0;
-  std::optional<int64_t> voted_at_ms;
 };
 
 struct IdempotencyRecord {
@@ -106,20 +74,6 @@ struct ExternalCredit {
   TransferId transfer_id = 0;
   int64_t amount_minor = 0;
   int64_t created_at_ms = 0;
-};
-
-struct JobFilter {
-  std::optional<MarketId> market_id;
-  std::optional<std::string> state;
-  std::optional<PartyId> poster_id;
-  std::optional<PartyId> worker_id;
-  std::optional<PartyId> any_party_id;  // poster, worker or evaluator
-  std::optional<JobId> parent_job_id;
-  std::optional<std::string> category;
-  std::optional<std::string> capability;  // jobs whose capabilities include it
-  std::optional<JobId> before_id;         // cursor: ids lower than this, newest first
-  int32_t limit = 50;
-  int32_t offset = 0;
 };
 
 struct PartyFilter {
@@ -156,8 +110,8 @@ class Reader {
   virtual Result<std::vector<Party>> parties(const PartyFilter& filter) = 0;
 
   virtual Result<Job> job(JobId id) = 0;
-  virtual Result<std::vector<Job>> jobs(const JobFilter& filter) = 0;
-  virtual Result<int64_t> count_jobs(const JobFilter& filter) = 0;
+  virtual Result<std::vector<Job>> jobs(const JobQuery& filter) = 0;
+  virtual Result<int64_t> count_jobs(const JobQuery& filter) = 0;
   virtual Result<std::vector<JobTransitionRecord>> job_history(JobId id) = 0;
 
   // Balance of one account; 0 for an account never used.
@@ -209,7 +163,8 @@ class Transaction : public Reader {
   virtual Result<std::optional<ExternalCredit>> find_external_credit(MarketId market,
                                                                      std::string_view ref) = 0;
 
-  // Creates a hold: moves `amount_minor` from `source` into a new hold account.
+  // Creates a hold: moves `amount_minor` from `source` into a new hold account. `source` may
+  // itself be a hold account (a 1337MKT contract draws its payout from its lead's escrow).
   // `due_at_ms` + `release_to`: the hold resolves by itself at that time (see due_holds).
   virtual Result<Hold> create_hold(HoldPurpose purpose, const AccountRef& source,
                                    int64_t amount_minor, std::optional<JobId> job,
@@ -217,11 +172,12 @@ class Transaction : public Reader {
                                    std::optional<int64_t> due_at_ms = std::nullopt,
                                    std::optional<AccountRef> release_to = std::nullopt) = 0;
   // Pays out a held hold: each posting moves from the hold account to its recipient; what the
-  // postings leave over returns to the source (reason "hold_remainder"). Exactly once:
-  // a resolved hold gives failed_precondition/"hold_already_resolved"; postings above the
+  // postings leave over of the hold account's *current* balance (a lead's escrow may have
+  // been partly drawn by child holds) returns to the source (reason "hold_remainder"). Exactly
+  // once: a resolved hold gives failed_precondition/"hold_already_resolved"; postings above the
   // held amount give invalid_argument/"postings_exceed_hold".
   virtual Status post_hold(HoldId hold, const std::vector<Posting>& postings) = 0;
-  // Returns a held hold's whole amount to its source. Exactly once, as post_hold.
+  // Returns what the hold account currently holds to the source. Exactly once, as post_hold.
   virtual Status void_hold(HoldId hold, std::string_view reason) = 0;
   // Held holds whose due time is ≤ now, oldest first.
   virtual Result<std::vector<Hold>> due_holds(int32_t limit) = 0;
@@ -231,8 +187,7 @@ class Transaction : public Reader {
   virtual Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view scope,
                                                                     std::string_view key) = 0;
   virtual Status save_idempotency(std::string_view scope, std::string_view key,
-                                  std::string_view request_hash,
-                                  std::string_view result_json) = 0;
+                                  std::string_view request_hash, std::string_view result_json) = 0;
   // Deletes records created before `before_ms`; returns how many.
   virtual Result<int64_t> purge_idempotency(int64_t before_ms) = 0;
 

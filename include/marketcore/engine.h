@@ -1,0 +1,261 @@
+// marketcore/engine.h — the marketplace engine: the one object a host talks to.
+//
+// An Engine owns a store (an SQLite file), a clock and the registered lifecycle definitions.
+// Every money-moving call reads: validate the request (pure) → one store transaction that
+// re-reads the job, checks the lifecycle allows the actor's transition, applies its ledger
+// effects, writes the status-guarded job update, its history row and its events, and arms the
+// next state's timers → returns once that transaction is durable. Concurrent callers are
+// group-committed by the store's single writer.
+//
+// Idempotency: a money-moving request may carry an IdempotencyKey. The key is scoped to the
+// principal and bound to a hash of the request: a repeat returns the original result (with
+// `replayed` set), the same key with a different request is
+// invalid_argument/"idempotency_key_reused", and keys are kept at least 24 h.
+// External references (payment event ids, chain tx hashes) credit at most once, ever.
+//
+// Time: all time comes from EngineOptions::clock. `run_due()` fires every timer and releases
+// every timed hold that fell due; with a ManualClock, `advance_ms()` moves time and does the
+// same, so a test drives days of market time in milliseconds.
+//
+// Errors: every call returns Status/Result; codes and details are listed per call.
+// Thread-safety: Engine is thread-safe; share one per database file.
+//
+// Example:
+//   auto clock = std::make_shared<mc::ManualClock>(1'700'000'000'000);
+//   auto engine = mc::Engine::open({.database_path = "market.db", .clock = clock}).value();
+//   mc::Market market = engine->ensure_market(mc::builtin_market_config("j0")).value();
+//   mc::Party poster = engine->register_party({.market_id = market.id, .kind = "wallet"}).value();
+//   engine->deposit({.market_id = market.id, .party_id = poster.id, .amount_minor = 100})
+//       .status().ignore();
+//   mc::Job job = engine->create_job({.market_id = market.id, .poster_id = poster.id,
+//                                     .amount_minor = 10, .category = "opus",
+//                                     .prompt = "Summarize ..."}).value();
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "marketcore/clock.h"
+#include "marketcore/dispute.h"
+#include "marketcore/events.h"
+#include "marketcore/job.h"
+#include "marketcore/ledger.h"
+#include "marketcore/lifecycle.h"
+#include "marketcore/market.h"
+#include "marketcore/party.h"
+#include "marketcore/status.h"
+
+namespace mc {
+
+enum class Durability : int32_t {
+  full = 0,    // no acknowledged write is lost, even on power loss (default)
+  normal = 1,  // survives a process crash; the last commits may be lost on power loss
+};
+
+struct EngineOptions {
+  std::string database_path;             // SQLite file; created if missing
+  std::shared_ptr<Clock> clock;          // default: the system clock
+  Durability durability = Durability::full;
+  int32_t reader_connections = 4;
+  int64_t idempotency_retention_ms = 24 * 60 * 60 * 1000;  // at least 24 h
+  // Receives one-line progress messages during long start-up work (migrations).
+  std::function<void(std::string_view)> progress;
+};
+
+// A client-chosen key that makes a call safe to retry. `scope` names the principal
+// ("party:42", "apikey:7"); two principals may use the same key independently.
+struct IdempotencyKey {
+  std::string scope;
+  std::string key;
+};
+
+// Market configuration of a built-in dialect: "j0", "agentmarket", "humanops", "aacp",
+// "1337mkt" (asset, lifecycle, fee policy, limits, settlement hold as the seeds document).
+// Returns not_found/"unknown_builtin_market" for any other name.
+Result<MarketConfig> builtin_market_config(std::string_view name);
+
+struct Deposit {
+  MarketId market_id = 0;
+  PartyId party_id = 0;
+  int64_t amount_minor = 0;
+  AccountKind into = AccountKind::available;  // available, promo or stake
+  std::string reason = "deposit";             // e.g. "purchase", "usdc_deposit", "signup_bonus"
+  std::optional<std::string> external_ref;    // credits at most once, ever
+  std::optional<IdempotencyKey> idempotency;
+};
+
+struct Withdrawal {
+  MarketId market_id = 0;
+  PartyId party_id = 0;
+  int64_t amount_minor = 0;
+  AccountKind from = AccountKind::available;  // available or stake
+  std::string reason = "withdrawal";
+  std::optional<std::string> external_ref;
+  std::optional<IdempotencyKey> idempotency;
+};
+
+struct MoneyMovement {
+  TransferId transfer_id = 0;
+  int64_t balance_after_minor = 0;  // of the account credited (deposit) or debited (withdrawal)
+  bool replayed = false;            // an idempotent or external-ref repeat
+};
+
+struct CreateJob {
+  MarketId market_id = 0;
+  PartyId poster_id = 0;
+  int64_t amount_minor = 0;
+  std::optional<PartyId> evaluator_id;
+  std::optional<PartyId> worker_id;  // pre-assigned worker (direct hire), if any
+  std::optional<JobId> parent_job_id;
+  std::string title;
+  std::string description;
+  std::string prompt;
+  std::string category;
+  std::vector<std::string> capabilities;
+  std::optional<int64_t> deadline_at_ms;
+  std::optional<int64_t> work_timeout_ms;
+  int32_t contracts_max = 1;
+  std::string payload_json = "{}";
+  std::optional<IdempotencyKey> idempotency;
+};
+
+// A request to fire one transition (or the first passing transition of a group).
+struct FireTransition {
+  JobId job_id = 0;
+  std::string transition;  // a transition name, or a group name
+  // The acting party; empty for Role::system / Role::platform calls made by the host.
+  std::optional<PartyId> actor_id;
+  bool as_platform = false;  // the host acts as the market operator
+  std::string result_text;   // Record::result
+  std::string proof_json;    // Record::proof (valid JSON)
+  std::string verdict_json;  // Record::verdict (valid JSON)
+  std::optional<int32_t> confidence;  // verifier confidence 0–100 for confidence guards
+  std::optional<IdempotencyKey> idempotency;
+};
+
+struct JobOutcome {
+  Job job;
+  std::string fired;       // the transition that fired (resolves groups)
+  bool replayed = false;   // an idempotent repeat
+};
+
+// Offers (AACP): a candidate applies; the poster picks one (the others become REJECTED).
+struct SubmitOffer {
+  JobId job_id = 0;
+  PartyId party_id = 0;
+  std::string payload_json = "{}";
+};
+
+// Host-defined guard: returns ok to allow, or the Status to refuse with.
+using GuardFunction = std::function<Status(const Job& job, std::optional<PartyId> actor,
+                                           const FireTransition& request)>;
+
+class Engine {
+ public:
+  // Opens (creating if needed) the database, applies migrations, registers the built-in
+  // lifecycles. Returns unavailable/"store_open_failed" if the file cannot be opened.
+  static Result<std::unique_ptr<Engine>> open(EngineOptions options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  const Clock& clock() const;
+
+  // --- lifecycles ----------------------------------------------------------------------
+  // Registers a host lifecycle. invalid_argument (see validate_lifecycle) or
+  // already_exists/"lifecycle_exists".
+  Status register_lifecycle(LifecycleDefinition definition);
+  Status register_guard(std::string name, GuardFunction guard);
+  Result<LifecycleDefinition> lifecycle(std::string_view name) const;
+
+  // --- markets -------------------------------------------------------------------------
+  // invalid_argument for a bad config (unknown lifecycle, bad scale);
+  // already_exists/"market_exists" for a taken name.
+  Result<Market> create_market(const MarketConfig& config);
+  // Returns the market of that name, creating it from `config` if it does not exist.
+  Result<Market> ensure_market(const MarketConfig& config);
+  Result<Market> market(MarketId id);
+  Result<Market> market_by_name(std::string_view name);
+
+  // --- parties -------------------------------------------------------------------------
+  Result<Party> register_party(const Party& party);
+  Status update_party(const Party& party);
+  Result<Party> party(PartyId id);
+  Result<Party> party_by_wallet(MarketId market, std::string_view wallet_address);
+  Result<Party> party_by_external_id(MarketId market, std::string_view external_id);
+  Result<std::vector<Party>> parties(MarketId market, std::optional<std::string> capability,
+                                     int32_t limit, int32_t offset);
+
+  // --- money ---------------------------------------------------------------------------
+  // Credits a party from the market's world account. With external_ref: the first credit
+  // wins; a repeat by the same party returns it with replayed=true; another party gets
+  // already_exists/"external_ref_used".
+  Result<MoneyMovement> deposit(const Deposit& request);
+  // Debits a party to the world account. failed_precondition/"insufficient_funds".
+  Result<MoneyMovement> withdraw(const Withdrawal& request);
+  Result<Balances> balances(MarketId market, PartyId party);
+  // Transfers touching the party's accounts, newest first.
+  Result<std::vector<Transfer>> transfers(MarketId market, PartyId party,
+                                          std::optional<TransferId> before_id, int32_t limit);
+  // Recomputes every balance from the transfers; Σ = 0 per market. ok() on the report when
+  // consistent.
+  Result<LedgerReport> verify_ledger();
+
+  // --- jobs ----------------------------------------------------------------------------
+  // Validates against the market's limits, locks the fee quote, fires the lifecycle's
+  // creation transition (usually funding escrow). invalid_argument for a bound (param
+  // names the field), failed_precondition/"insufficient_funds", not_found/"party_not_found".
+  Result<JobOutcome> create_job(const CreateJob& request);
+  // Fires a transition. not_found/"job_not_found"; not_found/"transition_not_found";
+  // permission_denied/"role_not_allowed"; failed_precondition/"wrong_state" (message names
+  // the state); failed_precondition/<guard detail> ("deadline_passed", "expired",
+  // "kyc_required", ...); aborted/"job_state_changed" when a concurrent call won.
+  Result<JobOutcome> fire(const FireTransition& request);
+  Result<Job> job(JobId id);
+  Result<std::vector<Job>> jobs(const JobQuery& query);
+  Result<std::vector<JobTransitionRecord>> job_history(JobId id);
+
+  // --- offers --------------------------------------------------------------------------
+  Result<int64_t> submit_offer(const SubmitOffer& request);  // idempotent per (job, party)
+
+  // --- disputes ------------------------------------------------------------------------
+  // Files a dispute by firing the job's "dispute" transition as `filed_by` (which takes any
+  // deposit the lifecycle asks for) and opens it for judges. failed_precondition/
+  // "dispute_window_closed", failed_precondition/"dispute_exists", plus fire()'s errors.
+  Result<Dispute> open_dispute(JobId job, PartyId filed_by, std::string reason,
+                               std::optional<IdempotencyKey> idempotency = std::nullopt);
+  // Adds a judge. permission_denied/"judge_not_eligible" (party to the job, or reputation
+  // below the market's judge minimum); failed_precondition/"panel_full".
+  Status join_dispute(int64_t dispute_id, PartyId judge);
+  // Records a judge's vote ("worker" or "poster"); when a majority of judges_needed agrees,
+  // fires "resolve_for_worker" or "resolve_for_poster" as Role::system in the same
+  // transaction. permission_denied/"not_a_judge"; failed_precondition/"already_voted".
+  Result<Dispute> cast_vote(int64_t dispute_id, PartyId judge, std::string_view vote);
+  Result<Dispute> dispute(int64_t dispute_id);
+  Result<std::vector<Offer>> offers(JobId job);
+
+  // --- time ----------------------------------------------------------------------------
+  // Fires every timer and resolves every timed hold due at clock().now_ms(). Returns how
+  // many were processed. A timer whose job already left its state is dropped.
+  Result<int64_t> run_due();
+  // Requires: the engine's clock is a ManualClock (else failed_precondition/"not_manual_clock").
+  // Advances it by `delta_ms` in steps, processing due work at each due time in order.
+  Result<int64_t> advance_ms(int64_t delta_ms);
+  // Earliest due time of pending timers and holds, for a host's scheduler thread.
+  Result<std::optional<int64_t>> next_due_at_ms();
+
+  // --- events --------------------------------------------------------------------------
+  Result<std::vector<Event>> events(const EventQuery& query);
+
+ private:
+  struct Impl;
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mc

@@ -1,0 +1,192 @@
+// marketcore/lifecycle.h — job lifecycles as data: states, transitions, guards, effects, timers.
+//
+// A LifecycleDefinition is a state machine given as data. Each transition names who may fire
+// it (a Role relative to the job), the states it may fire from, the state it leads to, guards
+// checked in order, ledger effects applied in order, job fields it records and the events it
+// emits. Timers fire a transition (as Role::system) when a job has stayed in a state for a
+// while or reached its deadline; `validate_lifecycle` refuses a definition in which some
+// non-terminal state has no timed exit, so no job can be stranded with money in escrow.
+//
+// The engine interprets a definition inside one store transaction per firing: guard → effects
+// (ledger) → job update (status-guarded) → history → events → timers, all committed together.
+// The five seeds' lifecycles ship as built-in definitions (below); a host may register its own
+// (Engine::register_lifecycle).
+//
+// Thread-safety: definitions are immutable values once registered.
+//
+// Example (a minimal custom lifecycle):
+//   mc::LifecycleDefinition def;
+//   def.name = "gig";
+//   def.states = {{"open"}, {"taken"}, {"done", true}, {"refunded", true}};
+//   def.creation = {.name = "create", .to = "open", .roles = {mc::Role::poster},
+//                   .effects = {{mc::EffectKind::fund_escrow}}, .events = {"job.posted"}};
+//   def.transitions = {
+//     {.name = "accept", .from = {"open"}, .to = "taken", .roles = {mc::Role::candidate},
+//      .records = {mc::Record::worker}, .events = {"job.accepted"}},
+//     {.name = "complete", .from = {"taken"}, .to = "done", .roles = {mc::Role::worker},
+//      .effects = {{mc::EffectKind::pay_worker}}, .records = {mc::Record::result},
+//      .events = {"job.completed"}},
+//     {.name = "expire", .from = {"open", "taken"}, .to = "refunded",
+//      .roles = {mc::Role::system}, .effects = {{mc::EffectKind::refund_poster}},
+//      .events = {"job.expired"}}};
+//   def.timers = {{.state = "open", .transition = "expire", .after_ms = 3'600'000},
+//                 {.state = "taken", .transition = "expire", .after_ms = 3'600'000}};
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "marketcore/status.h"
+
+namespace mc {
+
+// Who fires a transition, relative to the job. Numbers are stored: never renumber.
+enum class Role : int32_t {
+  poster = 0,     // the job's poster (client, leader, requester, agent)
+  worker = 1,     // the job's assigned worker (provider, doer, operator)
+  evaluator = 2,  // the job's evaluator
+  candidate = 3,  // any party of the market other than the poster (e.g. to accept)
+  judge = 4,      // a judge who joined the job's open dispute
+  system = 5,     // the engine itself: timers, verifier routing
+  platform = 6,   // the market operator (admin / manual review by the house)
+  anyone = 7,     // any party of the market, poster included (e.g. AACP claimRefund)
+};
+
+const char* role_name(Role role);
+
+// A condition checked before a transition fires. Guards run in the order given; the first
+// that fails decides the error.
+enum class GuardKind : int32_t {
+  before_deadline = 0,      // now < job.deadline_at_ms (passes if the job has none)
+  after_deadline = 1,       // now ≥ job.deadline_at_ms (fails if the job has none)
+  before_expiry = 2,        // now < job.expires_at_ms: the state's own timer is not yet due
+  confidence_at_least = 3,  // the verification confidence ≥ value
+  confidence_below = 4,     // the verification confidence < value
+  contracts_available = 5,  // job.contracts_taken < job.contracts_max
+  actor_kyc_verified = 6,   // the actor's kyc_status is "VERIFIED"
+  actor_has_capability = 7, // the actor's capabilities intersect the job's (or job has none)
+  actor_reputation_at_least = 8,  // the actor's reputation ≥ value
+  no_active_children = 9,   // no child job (contract) is in a non-terminal state
+  custom = 10,              // a host guard registered under `name` (Engine::register_guard)
+};
+
+struct Guard {
+  GuardKind kind = GuardKind::before_deadline;
+  int64_t value = 0;
+  std::string name;  // for GuardKind::custom
+};
+
+// A ledger effect of a transition, applied in order within the firing's transaction.
+enum class EffectKind : int32_t {
+  // Holds job.fees.escrow_minor from the poster (promo balance first, then available) in a
+  // new escrow hold; records job.escrow_hold_id. failed_precondition/"insufficient_funds".
+  fund_escrow = 0,
+  // Posts the escrow per the locked quote: worker_minor to the worker (into a settlement
+  // hold when the market has a settlement period), platform fee to the platform account,
+  // evaluator fee to the evaluator. Any remainder returns to the poster.
+  pay_worker = 1,
+  // Voids the escrow: everything held returns to the poster.
+  refund_poster = 2,
+  // Many-contract leads: draws one payout (parent amount / contracts_max) from the parent's
+  // escrow hold into this (child) job's own escrow hold.
+  draw_from_parent = 3,
+  // Locks stake of `role`: amount = amount_minor × bps / 10 000 (or fixed_minor when set),
+  // divided by min(1, reputation / 100); taken from that party's stake account.
+  lock_stake = 4,
+  // Voids every held stake hold of the job (stakes return to their owners).
+  release_stakes = 5,
+  // Posts the held stake of `role` to `beneficiary` (a Role, or the platform).
+  slash_stake = 6,
+  // Takes a dispute deposit from the actor: bps of the amount, at least fixed_minor.
+  take_dispute_deposit = 7,
+  // Returns the dispute deposit to its payer (verdict for them) or posts it to the platform.
+  settle_dispute_deposit = 8,
+};
+
+struct Effect {
+  EffectKind kind = EffectKind::fund_escrow;
+  Role role = Role::worker;         // whose stake (lock_stake, slash_stake)
+  Role beneficiary = Role::platform;  // who receives a slashed stake
+  int64_t bps = 0;
+  int64_t fixed_minor = 0;
+  bool to_payer = true;             // settle_dispute_deposit: return (true) or forfeit (false)
+};
+
+// A job field a transition records from the request or the actor.
+enum class Record : int32_t {
+  worker = 0,        // job.worker_id = actor; job.accepted_at_ms = now
+  result = 1,        // job.result_text = request result
+  proof = 2,         // job.proof_json = request proof; job.submitted_at_ms = now
+  verdict = 3,       // job.verdict_json = request verdict
+  clear_worker = 4,  // job.worker_id = none (the job reopens)
+  take_contract = 5, // job.contracts_taken += 1 (on the parent lead)
+};
+
+struct TransitionDef {
+  std::string name;
+  std::vector<std::string> from;  // states it may fire from (empty for `creation`)
+  std::string to;                 // state it leads to (may equal a from-state)
+  std::vector<Role> roles;        // who may fire it
+  std::vector<Guard> guards;
+  std::vector<Effect> effects;
+  std::vector<Record> records;
+  std::vector<std::string> events;  // event types written, e.g. "job.accepted"
+  // Transitions sharing a non-empty group are alternatives: firing the group fires the first
+  // whose guards pass (HumanOps verifier routing by confidence).
+  std::string group;
+};
+
+struct StateDef {
+  std::string name;
+  bool terminal = false;
+};
+
+// Where a timer's due time comes from.
+enum class TimerBase : int32_t {
+  entered_state = 0,    // due = time the job entered `state` + after_ms
+  work_timeout = 1,     // due = entered + job.work_timeout_ms (+ after_ms)
+  deadline = 2,         // due = job.deadline_at_ms (+ after_ms); skipped if the job has none
+  submitted = 3,        // due = job.submitted_at_ms + after_ms
+};
+
+struct TimerDef {
+  std::string state;       // armed when a job enters this state
+  std::string transition;  // fired as Role::system when due
+  TimerBase base = TimerBase::entered_state;
+  int64_t after_ms = 0;
+};
+
+struct LifecycleDefinition {
+  std::string name;
+  std::vector<StateDef> states;
+  TransitionDef creation;  // fired by Engine::create_job; `to` is the initial state
+  std::vector<TransitionDef> transitions;
+  std::vector<TimerDef> timers;
+
+  const StateDef* state(std::string_view name) const;
+  const TransitionDef* transition(std::string_view name) const;
+};
+
+// Checks a definition: non-empty unique state and transition names; every from/to state and
+// timer state known; creation has no from-states; every timer's transition may fire from its
+// state as Role::system; terminal states have no outgoing transitions; every non-terminal
+// state has at least one timer whose base cannot be absent (entered_state, work_timeout when
+// the lifecycle guarantees one, submitted) or a deadline timer paired with an entered_state
+// fallback — so every job leaves every non-terminal state in bounded time.
+// Returns invalid_argument with a detail naming the rule ("unknown_state",
+// "state_without_timed_exit", ...) and a message naming the state or transition.
+Status validate_lifecycle(const LifecycleDefinition& definition);
+
+// Built-in definitions of the five seeds (see docs/lifecycles.md for the decisions).
+const LifecycleDefinition& j0_lifecycle();
+const LifecycleDefinition& agentmarket_lifecycle();
+const LifecycleDefinition& humanops_lifecycle();
+const LifecycleDefinition& aacp_lifecycle();
+const LifecycleDefinition& mkt1337_lead_lifecycle();
+const LifecycleDefinition& mkt1337_contract_lifecycle();
+
+// All built-in definitions, in the order above.
+std::vector<const LifecycleDefinition*> builtin_lifecycles();
+
+}  // namespace mc
