@@ -135,6 +135,9 @@ struct FireTransition {
   std::string proof_json;    // Record::proof (valid JSON)
   std::string verdict_json;  // Record::verdict (valid JSON)
   std::optional<int32_t> confidence;  // verifier confidence 0–100 for confidence guards
+  // Record::worker_from_request: the party the poster picks (AACP: the provider whose offer
+  // the client accepts).
+  std::optional<PartyId> worker_id;
   std::optional<IdempotencyKey> idempotency;
 };
 

@@ -58,17 +58,17 @@ const char* role_name(Role role);
 // A condition checked before a transition fires. Guards run in the order given; the first
 // that fails decides the error.
 enum class GuardKind : int32_t {
-  before_deadline = 0,      // now < job.deadline_at_ms (passes if the job has none)
-  after_deadline = 1,       // now ≥ job.deadline_at_ms (fails if the job has none)
-  before_expiry = 2,        // now < job.expires_at_ms: the state's own timer is not yet due
-  confidence_at_least = 3,  // the verification confidence ≥ value
-  confidence_below = 4,     // the verification confidence < value
-  contracts_available = 5,  // job.contracts_taken < job.contracts_max
-  actor_kyc_verified = 6,   // the actor's kyc_status is "VERIFIED"
-  actor_has_capability = 7, // the actor's capabilities intersect the job's (or job has none)
+  before_deadline = 0,            // now < job.deadline_at_ms (passes if the job has none)
+  after_deadline = 1,             // now ≥ job.deadline_at_ms (fails if the job has none)
+  before_expiry = 2,              // now < job.expires_at_ms: the state's own timer is not yet due
+  confidence_at_least = 3,        // the verification confidence ≥ value
+  confidence_below = 4,           // the verification confidence < value
+  contracts_available = 5,        // job.contracts_taken < job.contracts_max
+  actor_kyc_verified = 6,         // the actor's kyc_status is "VERIFIED"
+  actor_has_capability = 7,       // the actor's capabilities intersect the job's (or job has none)
   actor_reputation_at_least = 8,  // the actor's reputation ≥ value
-  no_active_children = 9,   // no child job (contract) is in a non-terminal state
-  custom = 10,              // a host guard registered under `name` (Engine::register_guard)
+  no_active_children = 9,         // no child job (contract) is in a non-terminal state
+  custom = 10,                    // a host guard registered under `name` (Engine::register_guard)
 };
 
 struct Guard {
@@ -102,25 +102,37 @@ enum class EffectKind : int32_t {
   take_dispute_deposit = 7,
   // Returns the dispute deposit to its payer (verdict for them) or posts it to the platform.
   settle_dispute_deposit = 8,
+  // Settles the dispute deposit by the verdict: returns it to its payer when the payer is the
+  // job's party in `role` (the side the verdict favours), otherwise posts it to `beneficiary`.
+  // For lifecycles where either side may file (AACP: the client disputes COMPLETED, the
+  // provider disputes REJECTED), so the resolving transition cannot know the payer.
+  award_dispute_deposit = 9,
 };
 
 struct Effect {
   EffectKind kind = EffectKind::fund_escrow;
-  Role role = Role::worker;         // whose stake (lock_stake, slash_stake)
+  Role role = Role::worker;           // whose stake (lock_stake, slash_stake)
   Role beneficiary = Role::platform;  // who receives a slashed stake
   int64_t bps = 0;
   int64_t fixed_minor = 0;
-  bool to_payer = true;             // settle_dispute_deposit: return (true) or forfeit (false)
+  bool to_payer = true;  // settle_dispute_deposit: return (true) or forfeit (false)
 };
 
 // A job field a transition records from the request or the actor.
 enum class Record : int32_t {
-  worker = 0,        // job.worker_id = actor; job.accepted_at_ms = now
-  result = 1,        // job.result_text = request result
-  proof = 2,         // job.proof_json = request proof; job.submitted_at_ms = now
-  verdict = 3,       // job.verdict_json = request verdict
-  clear_worker = 4,  // job.worker_id = none (the job reopens)
-  take_contract = 5, // job.contracts_taken += 1 (on the parent lead)
+  worker = 0,         // job.worker_id = actor; job.accepted_at_ms = now
+  result = 1,         // job.result_text = request result
+  proof = 2,          // job.proof_json = request proof; job.submitted_at_ms = now
+  verdict = 3,        // job.verdict_json = request verdict
+  clear_worker = 4,   // job.worker_id = none (the job reopens)
+  take_contract = 5,  // job.contracts_taken += 1 (on the parent lead)
+  // job.contracts_taken -= 1 on the parent lead: a contract that ends without a payout
+  // (expired, dispute lost by the doer) frees its slot; its escrow returned to the lead.
+  release_contract = 6,
+  // job.worker_id = FireTransition::worker_id (the party the poster picked, who must hold a
+  // PENDING offer on the job: it becomes ACCEPTED, the other PENDING offers REJECTED);
+  // job.accepted_at_ms = now. AACP: the client picks a provider.
+  worker_from_request = 7,
 };
 
 struct TransitionDef {
@@ -144,10 +156,10 @@ struct StateDef {
 
 // Where a timer's due time comes from.
 enum class TimerBase : int32_t {
-  entered_state = 0,    // due = time the job entered `state` + after_ms
-  work_timeout = 1,     // due = entered + job.work_timeout_ms (+ after_ms)
-  deadline = 2,         // due = job.deadline_at_ms (+ after_ms); skipped if the job has none
-  submitted = 3,        // due = job.submitted_at_ms + after_ms
+  entered_state = 0,  // due = time the job entered `state` + after_ms
+  work_timeout = 1,   // due = entered + job.work_timeout_ms (+ after_ms)
+  deadline = 2,       // due = job.deadline_at_ms (+ after_ms); skipped if the job has none
+  submitted = 3,      // due = job.submitted_at_ms + after_ms
 };
 
 struct TimerDef {
