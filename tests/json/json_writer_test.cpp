@@ -35,8 +35,12 @@ TEST_CASE("every control character and quote is escaped and the result parses ba
 
 TEST_CASE("invalid UTF-8 is replaced, never passed through") {
   std::string out;
-  mc::json::append_quoted(out, std::string("a\xFF" "b\xC0\x80", 5));
-  CHECK(out == "\"a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  mc::json::append_quoted(out, std::string("a\xFF"
+                                           "b\xC0\x80",
+                                           5));
+  CHECK(out ==
+        "\"a\xEF\xBF\xBD"
+        "b\xEF\xBF\xBD\xEF\xBF\xBD\"");
   simdjson::dom::parser parser;
   CHECK(!parser.parse(out).error());
 }
