@@ -119,7 +119,7 @@ case "$command" in
     done
     ;;
   format)
-    git ls-files '*.h' '*.cpp' '*.c' | xargs clang-format -i
+    git ls-files --cached --others --exclude-standard '*.h' '*.cpp' '*.c' | xargs clang-format -i
     ;;
   *)
     sed -n '2,8p' "$0"
