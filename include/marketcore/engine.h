@@ -58,8 +58,8 @@ enum class Durability : int32_t {
 };
 
 struct EngineOptions {
-  std::string database_path;             // SQLite file; created if missing
-  std::shared_ptr<Clock> clock;          // default: the system clock
+  std::string database_path;     // SQLite file; created if missing
+  std::shared_ptr<Clock> clock;  // default: the system clock
   Durability durability = Durability::full;
   int32_t reader_connections = 4;
   int64_t idempotency_retention_ms = 24 * 60 * 60 * 1000;  // at least 24 h
@@ -130,10 +130,10 @@ struct FireTransition {
   std::string transition;  // a transition name, or a group name
   // The acting party; empty for Role::system / Role::platform calls made by the host.
   std::optional<PartyId> actor_id;
-  bool as_platform = false;  // the host acts as the market operator
-  std::string result_text;   // Record::result
-  std::string proof_json;    // Record::proof (valid JSON)
-  std::string verdict_json;  // Record::verdict (valid JSON)
+  bool as_platform = false;           // the host acts as the market operator
+  std::string result_text;            // Record::result
+  std::string proof_json;             // Record::proof (valid JSON)
+  std::string verdict_json;           // Record::verdict (valid JSON)
   std::optional<int32_t> confidence;  // verifier confidence 0–100 for confidence guards
   // Record::worker_from_request: the party the poster picks (AACP: the provider whose offer
   // the client accepts).
@@ -143,8 +143,8 @@ struct FireTransition {
 
 struct JobOutcome {
   Job job;
-  std::string fired;       // the transition that fired (resolves groups)
-  bool replayed = false;   // an idempotent repeat
+  std::string fired;      // the transition that fired (resolves groups)
+  bool replayed = false;  // an idempotent repeat
 };
 
 // Offers (AACP): a candidate applies; the poster picks one (the others become REJECTED).
