@@ -1,0 +1,284 @@
+// Engine: opening, registry, markets, parties and read-only queries. Money movement lives in
+// engine_money.cpp, jobs in engine_jobs.cpp, disputes in engine_disputes.cpp and time in
+// engine_time.cpp; all of them go through Engine::Impl (engine_impl.h).
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <utility>
+
+#include "engine/engine_impl.h"
+#include "engine/job_validation.h"
+
+namespace mc {
+namespace {
+
+Status validate_market_config(const MarketConfig& config, const engine::Registry& registry) {
+  if (config.name.empty()) {
+    return invalid_argument("market_name_empty", "a market needs a name", "name");
+  }
+  if (!registry.find_lifecycle(config.lifecycle)) {
+    return invalid_argument("unknown_lifecycle",
+                            "no lifecycle named '" + config.lifecycle + "' is registered",
+                            "lifecycle");
+  }
+  if (config.asset.code.empty() || config.asset.scale < 0 || config.asset.scale > 18) {
+    return invalid_argument("bad_asset", "the asset needs a code and a scale within [0, 18]",
+                            "asset");
+  }
+  const FeePolicy& fees = config.fees;
+  const bool bad_bps = fees.platform_fee_bps < 0 || fees.platform_fee_bps > 10'000 ||
+                       fees.evaluator_fee_bps < 0 || fees.evaluator_fee_bps > 10'000;
+  if (bad_bps || fees.platform_fee_min_minor < 0 || fees.trailing_window_ms < 0) {
+    return invalid_argument("bad_fee_policy", "fee rates must be within [0, 10000] bps", "fees");
+  }
+  if (config.settlement_hold_ms < 0) {
+    return invalid_argument("bad_settlement_hold", "settlement_hold_ms must not be negative",
+                            "settlement_hold_ms");
+  }
+  return engine::validate_json(config.config_json, "config_json");
+}
+
+Status validate_party(const Party& party) {
+  MC_TRY(engine::validate_json(party.profile_json, "profile_json"));
+  for (const std::string* text :
+       {&party.kind, &party.display_name, &party.email, &party.external_id, &party.kyc_status}) {
+    if (!engine::utf8_code_points(*text)) {
+      return invalid_argument("invalid_utf8", "party text is not valid UTF-8");
+    }
+  }
+  return ok_status();
+}
+
+std::string lower_case(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+int32_t clamp_limit(int32_t limit) {
+  return std::clamp(limit, 1, 1000);
+}
+
+}  // namespace
+
+namespace engine {
+
+Status validate_idempotency_key(const std::optional<IdempotencyKey>& key) {
+  if (key && (key->scope.empty() || key->key.empty() || key->key.size() > 255)) {
+    return invalid_argument("idempotency_key_invalid",
+                            "an idempotency key needs a scope and 1–255 bytes of key",
+                            "idempotency");
+  }
+  return ok_status();
+}
+
+Result<std::optional<std::string>> find_replay(store::Transaction& tx,
+                                               const std::optional<IdempotencyKey>& key,
+                                               const std::string& request_hash) {
+  if (!key) return std::optional<std::string>();
+  MC_TRY_ASSIGN(std::optional<store::IdempotencyRecord> record,
+                tx.find_idempotency(key->scope, key->key));
+  if (!record) return std::optional<std::string>();
+  if (record->request_hash != request_hash) {
+    return invalid_argument("idempotency_key_reused",
+                            "the idempotency key was used for a different request", "idempotency");
+  }
+  return std::optional<std::string>(std::move(record->result_json));
+}
+
+Status save_replay(store::Transaction& tx, const std::optional<IdempotencyKey>& key,
+                   const std::string& request_hash, const std::string& result_json) {
+  if (!key) return ok_status();
+  return tx.save_idempotency(key->scope, key->key, request_hash, result_json);
+}
+
+}  // namespace engine
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
+  if (options.idempotency_retention_ms < kMillisecondsPerDay) {
+    return invalid_argument("retention_too_short", "idempotency keys must be kept at least 24 h",
+                            "idempotency_retention_ms");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->clock = options.clock ? options.clock : system_clock();
+  store::StoreOptions store_options;
+  store_options.path = options.database_path;
+  store_options.durability =
+      options.durability == Durability::full ? store::Durability::full : store::Durability::normal;
+  store_options.reader_connections = options.reader_connections;
+  store_options.progress = options.progress;
+  Result<std::unique_ptr<store::Store>> store = store::open_sqlite_store(store_options);
+  if (!store.ok()) {
+    return Status(Code::unavailable, "store_open_failed", store.status().to_string());
+  }
+  impl->store = std::move(store).value();
+  impl->options = std::move(options);
+  for (const LifecycleDefinition* definition : builtin_lifecycles()) {
+    MC_TRY(impl->registry.add_lifecycle(*definition));
+  }
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+const Clock& Engine::clock() const {
+  return *impl_->clock;
+}
+
+Status Engine::register_lifecycle(LifecycleDefinition definition) {
+  return impl_->registry.add_lifecycle(std::move(definition));
+}
+
+Status Engine::register_guard(std::string name, GuardFunction guard) {
+  return impl_->registry.add_guard(std::move(name), std::move(guard));
+}
+
+Result<LifecycleDefinition> Engine::lifecycle(std::string_view name) const {
+  auto definition = impl_->registry.find_lifecycle(name);
+  if (!definition) {
+    return not_found("lifecycle_not_found", "no lifecycle named '" + std::string(name) + "'");
+  }
+  return *definition;
+}
+
+Result<Market> Engine::create_market(const MarketConfig& config) {
+  MC_TRY(validate_market_config(config, impl_->registry));
+  return impl_->write<Market>([&](store::Transaction& tx) -> Result<Market> {
+    Result<Market> existing = tx.market_by_name(config.name);
+    if (existing.ok()) {
+      return Status(Code::already_exists, "market_exists",
+                    "a market named '" + config.name + "' exists");
+    }
+    if (existing.status().code() != Code::not_found) return existing.status();
+    MC_TRY_ASSIGN(MarketId id, tx.insert_market(config));
+    return tx.market(id);
+  });
+}
+
+Result<Market> Engine::ensure_market(const MarketConfig& config) {
+  MC_TRY(validate_market_config(config, impl_->registry));
+  return impl_->write<Market>([&](store::Transaction& tx) -> Result<Market> {
+    Result<Market> existing = tx.market_by_name(config.name);
+    if (existing.ok() || existing.status().code() != Code::not_found) return existing;
+    MC_TRY_ASSIGN(MarketId id, tx.insert_market(config));
+    return tx.market(id);
+  });
+}
+
+Result<Market> Engine::market(MarketId id) {
+  return impl_->read<Market>([&](store::Reader& reader) { return reader.market(id); });
+}
+
+Result<Market> Engine::market_by_name(std::string_view name) {
+  return impl_->read<Market>([&](store::Reader& reader) { return reader.market_by_name(name); });
+}
+
+Result<Party> Engine::register_party(const Party& party) {
+  MC_TRY(validate_party(party));
+  Party row = party;
+  row.wallet_address = lower_case(row.wallet_address);
+  row.created_at_ms = row.updated_at_ms = impl_->now_ms();
+  return impl_->write<Party>([&](store::Transaction& tx) -> Result<Party> {
+    MC_TRY(tx.market(row.market_id).status());
+    MC_TRY_ASSIGN(PartyId id, tx.insert_party(row));
+    return tx.party(id);
+  });
+}
+
+Status Engine::update_party(const Party& party) {
+  MC_TRY(validate_party(party));
+  Party row = party;
+  row.wallet_address = lower_case(row.wallet_address);
+  row.updated_at_ms = impl_->now_ms();
+  return impl_->store->write(row.updated_at_ms, [&](store::Transaction& tx) -> Status {
+    MC_TRY(tx.party(row.id).status());
+    return tx.update_party(row);
+  });
+}
+
+Result<Party> Engine::party(PartyId id) {
+  return impl_->read<Party>([&](store::Reader& reader) { return reader.party(id); });
+}
+
+Result<Party> Engine::party_by_wallet(MarketId market, std::string_view wallet_address) {
+  const std::string wallet = lower_case(std::string(wallet_address));
+  return impl_->read<Party>(
+      [&](store::Reader& reader) { return reader.party_by_wallet(market, wallet); });
+}
+
+Result<Party> Engine::party_by_external_id(MarketId market, std::string_view external_id) {
+  return impl_->read<Party>(
+      [&](store::Reader& reader) { return reader.party_by_external_id(market, external_id); });
+}
+
+Result<std::vector<Party>> Engine::parties(MarketId market, std::optional<std::string> capability,
+                                           int32_t limit, int32_t offset) {
+  store::PartyFilter filter;
+  filter.market_id = market;
+  filter.capability = std::move(capability);
+  filter.limit = clamp_limit(limit);
+  filter.offset = std::max(0, offset);
+  return impl_->read<std::vector<Party>>(
+      [&](store::Reader& reader) { return reader.parties(filter); });
+}
+
+Result<Balances> Engine::balances(MarketId market, PartyId party) {
+  return impl_->read<Balances>(
+      [&](store::Reader& reader) { return reader.balances(market, party); });
+}
+
+Result<std::vector<Transfer>> Engine::transfers(MarketId market, PartyId party,
+                                                std::optional<TransferId> before_id,
+                                                int32_t limit) {
+  store::TransferFilter filter;
+  filter.market_id = market;
+  filter.party_id = party;
+  filter.before_id = before_id;
+  filter.limit = clamp_limit(limit);
+  return impl_->read<std::vector<Transfer>>(
+      [&](store::Reader& reader) { return reader.transfers(filter); });
+}
+
+Result<LedgerReport> Engine::verify_ledger() {
+  return impl_->read<LedgerReport>([](store::Reader& reader) { return reader.verify_ledger(); });
+}
+
+Result<Job> Engine::job(JobId id) {
+  return impl_->read<Job>([&](store::Reader& reader) { return reader.job(id); });
+}
+
+Result<std::vector<Job>> Engine::jobs(const JobQuery& query) {
+  JobQuery bounded = query;
+  bounded.limit = clamp_limit(query.limit);
+  bounded.offset = std::max(0, query.offset);
+  return impl_->read<std::vector<Job>>([&](store::Reader& reader) { return reader.jobs(bounded); });
+}
+
+Result<std::vector<JobTransitionRecord>> Engine::job_history(JobId id) {
+  return impl_->read<std::vector<JobTransitionRecord>>(
+      [&](store::Reader& reader) -> Result<std::vector<JobTransitionRecord>> {
+        MC_TRY(reader.job(id).status());
+        return reader.job_history(id);
+      });
+}
+
+Result<std::vector<Event>> Engine::events(const EventQuery& query) {
+  EventQuery bounded = query;
+  bounded.limit = clamp_limit(query.limit);
+  return impl_->read<std::vector<Event>>(
+      [&](store::Reader& reader) { return reader.events(bounded); });
+}
+
+Result<std::vector<Offer>> Engine::offers(JobId job) {
+  return impl_->read<std::vector<Offer>>([&](store::Reader& reader) -> Result<std::vector<Offer>> {
+    MC_TRY(reader.job(job).status());
+    return reader.offers(job);
+  });
+}
+
+Result<Dispute> Engine::dispute(int64_t dispute_id) {
+  return impl_->read<Dispute>([&](store::Reader& reader) { return reader.dispute(dispute_id); });
+}
+
+}  // namespace mc

@@ -1,0 +1,153 @@
+// Disputes: filing (fires the job's "dispute" transition and opens a panel), judges joining
+// (eligibility: not a party to the job, reputation at least the market's
+// "judge_reputation_min"), and votes (once a majority of judges_needed agrees, the verdict
+// fires "resolve_for_worker" or "resolve_for_poster" as Role::system in the same unit, so the
+// escrow moves exactly when the deciding vote commits).
+#include <algorithm>
+#include <string>
+
+#include "engine/engine_impl.h"
+#include "engine/job_validation.h"
+#include "engine/market_settings.h"
+#include "engine/replay.h"
+#include "engine/request_hash.h"
+#include "json/json_writer.h"
+
+namespace mc {
+namespace {
+
+Result<Dispute> load_open_dispute(store::Transaction& tx, int64_t dispute_id) {
+  MC_TRY_ASSIGN(Dispute dispute, tx.dispute(dispute_id));
+  if (dispute.status != "open") {
+    return failed_precondition("dispute_closed", "the dispute is already resolved");
+  }
+  return dispute;
+}
+
+Result<std::optional<HoldId>> deposit_hold_of(store::Transaction& tx, JobId job, PartyId payer) {
+  MC_TRY_ASSIGN(std::vector<Hold> holds, tx.holds_of_job(job));
+  std::optional<HoldId> found;
+  for (const Hold& hold : holds) {
+    const bool held_deposit = hold.purpose == HoldPurpose::dispute && hold.state == HoldState::held;
+    if (held_deposit && hold.party_id == payer) found = std::max(found.value_or(0), hold.id);
+  }
+  return found;
+}
+
+std::string verdict_json(int64_t dispute_id, std::string_view verdict) {
+  json::JsonWriter json;
+  json.begin_object();
+  json.key("dispute_id").value(dispute_id);
+  json.key("verdict").value(verdict);
+  json.end_object();
+  return std::move(json).take();
+}
+
+}  // namespace
+
+Result<Dispute> Engine::open_dispute(JobId job_id, PartyId filed_by, std::string reason,
+                                     std::optional<IdempotencyKey> idempotency) {
+  MC_TRY(engine::validate_idempotency_key(idempotency));
+  if (!engine::utf8_code_points(reason)) {
+    return invalid_argument("invalid_utf8", "reason is not valid UTF-8", "reason");
+  }
+  engine::RequestHasher hasher("open_dispute");
+  hasher.add("job_id", job_id).add("filed_by", filed_by).add("reason", reason);
+  const std::string hash = hasher.hex();
+  return impl_->write<Dispute>([&](store::Transaction& tx) -> Result<Dispute> {
+    MC_TRY_ASSIGN(std::optional<std::string> replay, engine::find_replay(tx, idempotency, hash));
+    if (replay) {
+      MC_TRY_ASSIGN(int64_t id, engine::decode_id(*replay));
+      return tx.dispute(id);
+    }
+    MC_TRY_ASSIGN(std::optional<Dispute> existing, tx.dispute_of_job(job_id));
+    if (existing) return failed_precondition("dispute_exists", "the job already has a dispute");
+    FireTransition request;
+    request.job_id = job_id;
+    request.transition = "dispute";
+    request.actor_id = filed_by;
+    Result<JobOutcome> fired = impl_->interpreter.fire(tx, request);
+    if (!fired.ok()) {
+      if (fired.status().detail() == "expired") {
+        return failed_precondition("dispute_window_closed", "the dispute window has closed");
+      }
+      return fired.status();
+    }
+    MC_TRY_ASSIGN(Market market, tx.market(fired->job.market_id));
+    Dispute dispute;
+    dispute.job_id = job_id;
+    dispute.filed_by = filed_by;
+    dispute.status = "open";
+    dispute.reason = std::move(reason);
+    MC_TRY_ASSIGN(dispute.deposit_hold_id, deposit_hold_of(tx, job_id, filed_by));
+    dispute.judges_needed = static_cast<int32_t>(
+        std::clamp<int64_t>(engine::market_setting_int(market.config, "judges_needed", 3), 1, 99));
+    dispute.created_at_ms = tx.now_ms();
+    MC_TRY_ASSIGN(int64_t id, tx.insert_dispute(dispute));
+    MC_TRY(engine::save_replay(tx, idempotency, hash, engine::encode_id(id)));
+    return tx.dispute(id);
+  });
+}
+
+Status Engine::join_dispute(int64_t dispute_id, PartyId judge) {
+  return impl_->store->write(impl_->now_ms(), [&](store::Transaction& tx) -> Status {
+    MC_TRY_ASSIGN(Dispute dispute, load_open_dispute(tx, dispute_id));
+    MC_TRY_ASSIGN(Job job, tx.job(dispute.job_id));
+    MC_TRY_ASSIGN(Party party, tx.party(judge));
+    MC_TRY_ASSIGN(Market market, tx.market(job.market_id));
+    const bool party_to_job = judge == job.poster_id || job.worker_id == judge ||
+                              job.evaluator_id == judge || judge == dispute.filed_by;
+    const int64_t reputation_min =
+        engine::market_setting_int(market.config, "judge_reputation_min", 0);
+    if (party.market_id != job.market_id || party_to_job || party.reputation < reputation_min) {
+      return permission_denied("judge_not_eligible",
+                               "party " + std::to_string(judge) + " may not judge this dispute");
+    }
+    MC_TRY_ASSIGN(std::vector<DisputeVote> votes, tx.dispute_votes(dispute_id));
+    for (const DisputeVote& vote : votes) {
+      if (vote.judge_id == judge) return ok_status();
+    }
+    if (static_cast<int64_t>(votes.size()) >= dispute.judges_needed) {
+      return failed_precondition("panel_full", "the dispute has all the judges it needs");
+    }
+    DisputeVote vote;
+    vote.dispute_id = dispute_id;
+    vote.judge_id = judge;
+    vote.joined_at_ms = tx.now_ms();
+    return tx.upsert_dispute_vote(vote);
+  });
+}
+
+Result<Dispute> Engine::cast_vote(int64_t dispute_id, PartyId judge, std::string_view vote) {
+  if (vote != "worker" && vote != "poster") {
+    return invalid_argument("bad_vote", "a vote is \"worker\" or \"poster\"", "vote");
+  }
+  return impl_->write<Dispute>([&](store::Transaction& tx) -> Result<Dispute> {
+    MC_TRY_ASSIGN(Dispute dispute, load_open_dispute(tx, dispute_id));
+    MC_TRY_ASSIGN(std::vector<DisputeVote> votes, tx.dispute_votes(dispute_id));
+    auto mine = std::find_if(votes.begin(), votes.end(),
+                             [&](const DisputeVote& row) { return row.judge_id == judge; });
+    if (mine == votes.end()) {
+      return permission_denied("not_a_judge", "the party has not joined this dispute");
+    }
+    if (!mine->vote.empty()) return failed_precondition("already_voted", "the judge has voted");
+    mine->vote = std::string(vote);
+    mine->voted_at_ms = tx.now_ms();
+    MC_TRY(tx.upsert_dispute_vote(*mine));
+    const auto agreeing = std::count_if(votes.begin(), votes.end(),
+                                        [&](const DisputeVote& row) { return row.vote == vote; });
+    if (agreeing < dispute.judges_needed / 2 + 1) return dispute;
+    FireTransition request;
+    request.job_id = dispute.job_id;
+    request.transition = vote == "worker" ? "resolve_for_worker" : "resolve_for_poster";
+    request.verdict_json = verdict_json(dispute_id, vote);
+    MC_TRY(impl_->interpreter.fire(tx, request).status());
+    dispute.status = "resolved";
+    dispute.verdict = std::string(vote);
+    dispute.resolved_at_ms = tx.now_ms();
+    MC_TRY(tx.update_dispute(dispute));
+    return dispute;
+  });
+}
+
+}  // namespace mc

@@ -1,0 +1,65 @@
+// engine_impl.h — the Engine's private state, shared by the engine_*.cpp files.
+//
+// Engine::Impl owns the store, the clock, the registry of lifecycles and guards and the
+// interpreter. Each public Engine call is one pure validation followed by one store unit
+// (write) or one reader query (read); nothing is cached outside the store except the registry.
+//
+// Thread-safety: every member is thread-safe (the store and registry lock internally; the
+// clock is atomic; options are read-only after open).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "engine/interpreter.h"
+#include "engine/registry.h"
+#include "marketcore/engine.h"
+#include "store/store.h"
+
+namespace mc {
+
+struct Engine::Impl {
+  EngineOptions options;
+  std::shared_ptr<Clock> clock;
+  std::unique_ptr<store::Store> store;
+  engine::Registry registry;
+  engine::Interpreter interpreter{registry};
+  // Serializes run_due/advance_ms so one due timer is never fired by two callers.
+  std::mutex due_mutex;
+
+  // One pass over the timers and holds due now; returns how many were processed.
+  Result<int64_t> run_due_pass();
+  Status purge_idempotency();
+
+  int64_t now_ms() const { return clock->now_ms(); }
+
+  template <typename T>
+  Result<T> write(const std::function<Result<T>(store::Transaction&)>& unit) {
+    return store->write_result<T>(now_ms(), unit);
+  }
+  template <typename T>
+  Result<T> read(const std::function<Result<T>(store::Reader&)>& query) {
+    return store->read_result<T>(query);
+  }
+};
+
+namespace engine {
+
+// Looks up `key` for a request whose fingerprint is `request_hash`: the stored result text of
+// an identical earlier request, nullopt when the key is new, or
+// invalid_argument/"idempotency_key_reused" when the key was used for a different request.
+Result<std::optional<std::string>> find_replay(store::Transaction& tx,
+                                               const std::optional<IdempotencyKey>& key,
+                                               const std::string& request_hash);
+
+// Saves the result of a first request under `key` (no-op without a key).
+Status save_replay(store::Transaction& tx, const std::optional<IdempotencyKey>& key,
+                   const std::string& request_hash, const std::string& result_json);
+
+// invalid_argument/"idempotency_key_invalid" for an empty scope or key.
+Status validate_idempotency_key(const std::optional<IdempotencyKey>& key);
+
+}  // namespace engine
+}  // namespace mc

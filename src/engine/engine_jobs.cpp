@@ -1,0 +1,222 @@
+// Jobs: create_job (validate → quote → insert → creation transition), fire and offers. Each
+// call is one write unit: idempotency check → the work → idempotency record, so a repeat of a
+// committed call answers from the record and a failed call leaves nothing behind.
+//
+// Contracts (jobs with parent_job_id): the request's poster_id is the acting party. The
+// contract's payer is the lead's poster; when the actor is someone else (a doer taking a
+// contract) the actor becomes the contract's worker. The contract's quote is the lead's quote
+// divided by the lead's contracts_max (each part floored, the worker's share taking what the
+// floors leave), so the contracts never draw more than the lead holds.
+#include <string>
+
+#include "engine/engine_impl.h"
+#include "engine/job_validation.h"
+#include "engine/market_settings.h"
+#include "engine/replay.h"
+#include "engine/request_hash.h"
+
+namespace mc {
+namespace {
+
+std::string create_hash(const CreateJob& request) {
+  engine::RequestHasher hasher("create_job");
+  hasher.add("market_id", request.market_id)
+      .add("poster_id", request.poster_id)
+      .add("amount_minor", request.amount_minor)
+      .add("evaluator_id", request.evaluator_id)
+      .add("worker_id", request.worker_id)
+      .add("parent_job_id", request.parent_job_id)
+      .add("title", request.title)
+      .add("description", request.description)
+      .add("prompt", request.prompt)
+      .add("category", request.category)
+      .add("capabilities", request.capabilities)
+      .add("deadline_at_ms", request.deadline_at_ms)
+      .add("work_timeout_ms", request.work_timeout_ms)
+      .add("contracts_max", static_cast<int64_t>(request.contracts_max))
+      .add("payload_json", request.payload_json);
+  return hasher.hex();
+}
+
+std::string fire_hash(const FireTransition& request) {
+  engine::RequestHasher hasher("fire");
+  hasher.add("job_id", request.job_id)
+      .add("transition", request.transition)
+      .add("actor_id", request.actor_id)
+      .add("as_platform", request.as_platform)
+      .add("result_text", request.result_text)
+      .add("proof_json", request.proof_json)
+      .add("verdict_json", request.verdict_json)
+      .add("confidence", request.confidence)
+      .add("worker_id", request.worker_id);
+  return hasher.hex();
+}
+
+Status require_party_in(store::Transaction& tx, MarketId market, PartyId party, const char* param) {
+  Result<Party> found = tx.party(party);
+  if (found.ok() && found->market_id == market) return ok_status();
+  if (!found.ok() && found.status().code() != Code::not_found) return found.status();
+  return Status(Code::not_found, "party_not_found",
+                "no party " + std::to_string(party) + " in market " + std::to_string(market),
+                param);
+}
+
+FeeQuote contract_quote(const Job& lead) {
+  const int64_t parts = std::max<int64_t>(1, lead.contracts_max);
+  FeeQuote quote = lead.fees;
+  quote.amount_minor = lead.fees.amount_minor / parts;
+  quote.escrow_minor = lead.fees.escrow_minor / parts;
+  quote.platform_fee_minor = lead.fees.platform_fee_minor / parts;
+  quote.evaluator_fee_minor = lead.fees.evaluator_fee_minor / parts;
+  quote.worker_minor = quote.escrow_minor - quote.platform_fee_minor - quote.evaluator_fee_minor;
+  return quote;
+}
+
+Job job_from_request(const CreateJob& request, const Market& market, int64_t now_ms) {
+  Job job;
+  job.market_id = market.id;
+  job.parent_job_id = request.parent_job_id;
+  job.lifecycle = market.config.lifecycle;
+  job.poster_id = request.poster_id;
+  job.worker_id = request.worker_id;
+  job.evaluator_id = request.evaluator_id;
+  job.amount_minor = request.amount_minor;
+  job.title = request.title;
+  job.description = request.description;
+  job.prompt = request.prompt;
+  job.category = request.category;
+  job.capabilities = request.capabilities;
+  job.deadline_at_ms = request.deadline_at_ms;
+  job.work_timeout_ms = request.work_timeout_ms;
+  job.contracts_max = request.contracts_max;
+  job.payload_json = request.payload_json;
+  job.created_at_ms = job.updated_at_ms = now_ms;
+  return job;
+}
+
+// Makes `job` a contract of its lead: payer, worker, lifecycle and quote come from the lead.
+Status bind_to_lead(store::Transaction& tx, const Market& market, Job& job) {
+  Result<Job> lead = tx.job(*job.parent_job_id);
+  if (!lead.ok()) {
+    if (lead.status().code() != Code::not_found) return lead.status();
+    return Status(Code::not_found, "job_not_found",
+                  "no lead job " + std::to_string(*job.parent_job_id), "parent_job_id");
+  }
+  if (lead->market_id != market.id) {
+    return invalid_argument("parent_in_other_market", "the lead belongs to another market",
+                            "parent_job_id");
+  }
+  const PartyId actor = job.poster_id;
+  job.poster_id = lead->poster_id;
+  if (actor != lead->poster_id && !job.worker_id) job.worker_id = actor;
+  job.lifecycle =
+      engine::market_setting_string(market.config, "contract_lifecycle", market.config.lifecycle);
+  job.fees = contract_quote(*lead);
+  job.amount_minor = job.fees.amount_minor;
+  job.contracts_max = 1;
+  return ok_status();
+}
+
+}  // namespace
+
+Result<JobOutcome> Engine::create_job(const CreateJob& request) {
+  MC_TRY(engine::validate_idempotency_key(request.idempotency));
+  MC_TRY_ASSIGN(Market market, this->market(request.market_id));
+  const int64_t now_ms = impl_->now_ms();
+  MC_TRY(engine::validate_create_job(request, market.config.limits, now_ms));
+  const std::string hash = create_hash(request);
+  return impl_->write<JobOutcome>([&](store::Transaction& tx) -> Result<JobOutcome> {
+    MC_TRY_ASSIGN(std::optional<std::string> replay,
+                  engine::find_replay(tx, request.idempotency, hash));
+    if (replay) {
+      MC_TRY_ASSIGN(engine::StoredOutcome stored, engine::decode_outcome(*replay));
+      MC_TRY_ASSIGN(Job job, tx.job(stored.job_id));
+      return JobOutcome{std::move(job), stored.fired, true};
+    }
+    MC_TRY(require_party_in(tx, market.id, request.poster_id, "poster_id"));
+    if (request.evaluator_id) {
+      MC_TRY(require_party_in(tx, market.id, *request.evaluator_id, "evaluator_id"));
+    }
+    if (request.worker_id) MC_TRY(require_party_in(tx, market.id, *request.worker_id, "worker_id"));
+    Job job = job_from_request(request, market, tx.now_ms());
+    if (job.parent_job_id) {
+      MC_TRY(bind_to_lead(tx, market, job));
+    } else {
+      const int64_t window_ms = market.config.fees.trailing_window_ms;
+      const int64_t since_ms = window_ms > 0 ? tx.now_ms() - window_ms : 0;
+      MC_TRY_ASSIGN(int64_t spend_minor, tx.trailing_spend(market.id, job.poster_id, since_ms));
+      MC_TRY_ASSIGN(job.fees, quote_fees(market.config.fees, job.amount_minor, spend_minor));
+    }
+    auto definition = impl_->registry.find_lifecycle(job.lifecycle);
+    if (!definition) {
+      return internal_error("unknown_lifecycle", "market lifecycle '" + job.lifecycle + "'");
+    }
+    job.state = definition->creation.to;
+    MC_TRY_ASSIGN(JobId id, tx.insert_job(job));
+    MC_TRY_ASSIGN(Job inserted, tx.job(id));
+    MC_TRY_ASSIGN(JobOutcome outcome,
+                  impl_->interpreter.fire_creation(tx, inserted, request.poster_id));
+    MC_TRY(engine::save_replay(tx, request.idempotency, hash, engine::encode_outcome(outcome)));
+    return outcome;
+  });
+}
+
+Result<JobOutcome> Engine::fire(const FireTransition& request) {
+  MC_TRY(engine::validate_idempotency_key(request.idempotency));
+  if (request.transition.empty()) {
+    return invalid_argument("transition_empty", "name the transition to fire", "transition");
+  }
+  if (!request.proof_json.empty()) MC_TRY(engine::validate_json(request.proof_json, "proof_json"));
+  if (!request.verdict_json.empty()) {
+    MC_TRY(engine::validate_json(request.verdict_json, "verdict_json"));
+  }
+  if (!engine::utf8_code_points(request.result_text)) {
+    return invalid_argument("invalid_utf8", "result_text is not valid UTF-8", "result_text");
+  }
+  if (request.confidence && (*request.confidence < 0 || *request.confidence > 100)) {
+    return invalid_argument("confidence_out_of_range", "confidence must be within [0, 100]",
+                            "confidence");
+  }
+  const std::string hash = fire_hash(request);
+  return impl_->write<JobOutcome>([&](store::Transaction& tx) -> Result<JobOutcome> {
+    MC_TRY_ASSIGN(std::optional<std::string> replay,
+                  engine::find_replay(tx, request.idempotency, hash));
+    if (replay) {
+      MC_TRY_ASSIGN(engine::StoredOutcome stored, engine::decode_outcome(*replay));
+      MC_TRY_ASSIGN(Job job, tx.job(stored.job_id));
+      return JobOutcome{std::move(job), stored.fired, true};
+    }
+    MC_TRY_ASSIGN(JobOutcome outcome, impl_->interpreter.fire(tx, request));
+    MC_TRY(engine::save_replay(tx, request.idempotency, hash, engine::encode_outcome(outcome)));
+    return outcome;
+  });
+}
+
+Result<int64_t> Engine::submit_offer(const SubmitOffer& request) {
+  MC_TRY(engine::validate_json(request.payload_json, "payload_json"));
+  return impl_->write<int64_t>([&](store::Transaction& tx) -> Result<int64_t> {
+    MC_TRY_ASSIGN(Job job, tx.job(request.job_id));
+    MC_TRY(require_party_in(tx, job.market_id, request.party_id, "party_id"));
+    if (request.party_id == job.poster_id) {
+      return permission_denied("role_not_allowed", "the poster cannot offer on its own job");
+    }
+    auto definition = impl_->registry.find_lifecycle(job.lifecycle);
+    const StateDef* state = definition ? definition->state(job.state) : nullptr;
+    if (state == nullptr || state->terminal || job.worker_id) {
+      return failed_precondition("wrong_state", "job in state '" + job.state + "' takes no offers");
+    }
+    MC_TRY_ASSIGN(std::vector<Offer> offers, tx.offers(job.id));
+    for (const Offer& offer : offers) {
+      if (offer.party_id == request.party_id && offer.status == "PENDING") return offer.id;
+    }
+    Offer offer;
+    offer.job_id = job.id;
+    offer.party_id = request.party_id;
+    offer.status = "PENDING";
+    offer.payload_json = request.payload_json;
+    offer.created_at_ms = offer.updated_at_ms = tx.now_ms();
+    return tx.insert_offer(offer);
+  });
+}
+
+}  // namespace mc

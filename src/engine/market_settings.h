@@ -1,0 +1,28 @@
+// market_settings.h — engine settings a market keeps in its free `config_json`.
+//
+// Keys read by the engine (all optional):
+//   "judge_reputation_min": integer, least reputation of a judge (default 0)
+//   "judges_needed":        integer, judges per dispute panel (default 3)
+//   "contract_lifecycle":   string, lifecycle of a lead's contracts (default: the market's)
+// A key of the wrong type is ignored (its default applies): the market was validated at
+// creation and the engine must not fail a money call over a cosmetic setting.
+//
+// Thread-safety: pure functions.
+//
+// Example:
+//   int64_t minimum = market_setting_int(market.config, "judge_reputation_min", 0);
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "marketcore/market.h"
+
+namespace mc::engine {
+
+int64_t market_setting_int(const MarketConfig& config, std::string_view key, int64_t default_value);
+std::string market_setting_string(const MarketConfig& config, std::string_view key,
+                                  std::string default_value);
+
+}  // namespace mc::engine
