@@ -1,0 +1,81 @@
+// The AgentMarket lifecycle (seed 002): open → assigned → completed, plus the exits the seed
+// leaves out.
+//
+//   create    poster     → open            fund_escrow (the budget leaves at POST /tasks)
+//   accept    candidate  open → assigned   Record::worker                task.assigned
+//   complete  worker     assigned → completed   pay_worker; Record::result  task.completed
+//   cancel    poster     open → cancelled       refund_poster               task.cancelled
+//   expire    system     open → expired         refund_poster               task.expired
+//   timeout   system     assigned → expired     refund_poster               task.timeout
+//
+// The seed has no expiry, cancel or work timeout; decisions (docs/lifecycles.md):
+//   - an open task nobody accepts expires 30 days after posting and the budget is refunded;
+//   - the poster may cancel while the task is open (nobody has started work);
+//   - an assigned task not completed within 24 hours (or the job's work_timeout_ms, if the
+//     host sets one and it is shorter) ends `expired` with a refund. It does not reopen: a
+//     reopen would restart the open timer and let a worker hold the escrow indefinitely.
+#include "marketcore/clock.h"
+#include "marketcore/lifecycle.h"
+
+namespace mc {
+namespace {
+
+LifecycleDefinition make_agentmarket() {
+  LifecycleDefinition def;
+  def.name = "agentmarket";
+  def.states = {
+      {"open"}, {"assigned"}, {"completed", true}, {"cancelled", true}, {"expired", true}};
+  def.creation = {.name = "create",
+                  .to = "open",
+                  .roles = {Role::poster},
+                  .effects = {{.kind = EffectKind::fund_escrow}},
+                  .events = {"task.posted"}};
+  def.transitions = {
+      {.name = "accept",
+       .from = {"open"},
+       .to = "assigned",
+       .roles = {Role::candidate},
+       .records = {Record::worker},
+       .events = {"task.assigned"}},
+      {.name = "complete",
+       .from = {"assigned"},
+       .to = "completed",
+       .roles = {Role::worker},
+       .effects = {{.kind = EffectKind::pay_worker}},
+       .records = {Record::result},
+       .events = {"task.completed"}},
+      {.name = "cancel",
+       .from = {"open"},
+       .to = "cancelled",
+       .roles = {Role::poster},
+       .effects = {{.kind = EffectKind::refund_poster}},
+       .events = {"task.cancelled"}},
+      {.name = "expire",
+       .from = {"open"},
+       .to = "expired",
+       .roles = {Role::system},
+       .effects = {{.kind = EffectKind::refund_poster}},
+       .events = {"task.expired"}},
+      {.name = "timeout",
+       .from = {"assigned"},
+       .to = "expired",
+       .roles = {Role::system},
+       .effects = {{.kind = EffectKind::refund_poster}},
+       .events = {"task.timeout"}},
+  };
+  def.timers = {
+      {.state = "open", .transition = "expire", .after_ms = 30 * kMillisecondsPerDay},
+      {.state = "assigned", .transition = "timeout", .after_ms = 24 * kMillisecondsPerHour},
+      {.state = "assigned", .transition = "timeout", .base = TimerBase::work_timeout},
+  };
+  return def;
+}
+
+}  // namespace
+
+const LifecycleDefinition& agentmarket_lifecycle() {
+  static const LifecycleDefinition definition = make_agentmarket();
+  return definition;
+}
+
+}  // namespace mc
