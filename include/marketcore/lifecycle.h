@@ -131,7 +131,8 @@ enum class Record : int32_t {
   release_contract = 6,
   // job.worker_id = FireTransition::worker_id (the party the poster picked, who must hold a
   // PENDING offer on the job: it becomes ACCEPTED, the other PENDING offers REJECTED);
-  // job.accepted_at_ms = now. AACP: the client picks a provider.
+  // job.accepted_at_ms = now. AACP: the client picks a provider. failed_precondition/
+  // "worker_already_set" when the job has a worker, "offer_not_found" without a PENDING offer.
   worker_from_request = 7,
 };
 
