@@ -47,6 +47,8 @@ struct StoreOptions {
   Durability durability = Durability::full;
   int32_t reader_connections = 4;  // size of the reader pool
   int32_t batch_units_max = 256;   // most units group-committed in one transaction
+  // Most write() calls waiting at once; more get resource_exhausted/"write_queue_full".
+  int32_t queue_units_max = 4096;
   int32_t busy_timeout_ms = 5000;
   // Called with a one-line progress message during long start-up work (migrations).
   std::function<void(std::string_view)> progress;
@@ -221,6 +223,14 @@ class Transaction : public Reader {
   virtual Status upsert_dispute_vote(const DisputeVote& vote) = 0;
 };
 
+// Counters of the writer since open (group commit at work: units_committed / batches).
+struct StoreStats {
+  int64_t batches_committed = 0;  // COMMITs that succeeded
+  int64_t units_committed = 0;    // units that succeeded inside them
+  int64_t units_failed = 0;       // units rolled back (their own failure or a lost batch)
+  int64_t batch_units_largest = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -232,6 +242,9 @@ class Store {
 
   // Runs `query` on a reader connection.
   virtual Status read(const std::function<Status(Reader&)>& query) = 0;
+
+  // Writer counters; a backend without them returns zeros.
+  virtual StoreStats stats() const { return {}; }
 
   // Typed conveniences over write/read.
   template <typename T>

@@ -1,0 +1,168 @@
+// Jobs and their history. update_job is the status-guarded transition: it writes only when
+// the stored row still has the expected state and version, else aborted/"job_state_changed"
+// and nothing is written — the lost side of a race (two workers accepting) learns it here.
+#include <algorithm>
+
+#include "store/sqlite/rows.h"
+#include "store/sqlite/transaction.h"
+
+namespace mc::store::sqlite {
+namespace {
+
+// Builds the WHERE clause of a job query; parameters ?1..?9 are bound by bind_job_query.
+std::string job_query_where(const JobQuery& filter) {
+  std::string where = "WHERE 1";
+  if (filter.market_id) where += " AND market_id = ?1";
+  if (filter.state) where += " AND state = ?2";
+  if (filter.poster_id) where += " AND poster_id = ?3";
+  if (filter.worker_id) where += " AND worker_id = ?4";
+  if (filter.any_party_id) {
+    where += " AND (poster_id = ?5 OR worker_id = ?5 OR evaluator_id = ?5)";
+  }
+  if (filter.parent_job_id) where += " AND parent_job_id = ?6";
+  if (filter.category) where += " AND category = ?7";
+  if (filter.capability) {
+    where += " AND EXISTS (SELECT 1 FROM json_each(jobs.capabilities_json) WHERE value = ?8)";
+  }
+  if (filter.before_id) where += " AND id < ?9";
+  return where;
+}
+
+void bind_job_query(Statement& stmt, const JobQuery& filter) {
+  if (filter.market_id) stmt.bind(1, *filter.market_id);
+  if (filter.state) stmt.bind(2, *filter.state);
+  if (filter.poster_id) stmt.bind(3, *filter.poster_id);
+  if (filter.worker_id) stmt.bind(4, *filter.worker_id);
+  if (filter.any_party_id) stmt.bind(5, *filter.any_party_id);
+  if (filter.parent_job_id) stmt.bind(6, *filter.parent_job_id);
+  if (filter.category) stmt.bind(7, *filter.category);
+  if (filter.capability) stmt.bind(8, *filter.capability);
+  if (filter.before_id) stmt.bind(9, *filter.before_id);
+}
+
+}  // namespace
+
+Result<Job> SqliteTransaction::job(JobId id) {
+  MC_TRY_ASSIGN(Statement stmt,
+                connection_.prepare(select_sql(kJobColumns, "jobs", "WHERE id = ?1")));
+  stmt.bind(1, id);
+  MC_TRY_ASSIGN(bool has_row, stmt.step());
+  if (!has_row) return not_found("job_not_found", "no job " + std::to_string(id));
+  return read_job(stmt);
+}
+
+Result<std::vector<Job>> SqliteTransaction::jobs(const JobQuery& filter) {
+  const std::string tail = job_query_where(filter) + " ORDER BY id DESC LIMIT ?10 OFFSET ?11";
+  MC_TRY_ASSIGN(Statement stmt, connection_.prepare(select_sql(kJobColumns, "jobs", tail)));
+  bind_job_query(stmt, filter);
+  stmt.bind(10, int64_t{std::clamp(filter.limit, 1, 1000)});
+  stmt.bind(11, int64_t{std::max(filter.offset, 0)});
+  std::vector<Job> out;
+  while (true) {
+    MC_TRY_ASSIGN(bool has_row, stmt.step());
+    if (!has_row) break;
+    MC_TRY_ASSIGN(Job job, read_job(stmt));
+    out.push_back(std::move(job));
+  }
+  return out;
+}
+
+Result<int64_t> SqliteTransaction::count_jobs(const JobQuery& filter) {
+  MC_TRY_ASSIGN(Statement stmt,
+                connection_.prepare(select_sql("COUNT(*)", "jobs", job_query_where(filter))));
+  bind_job_query(stmt, filter);
+  MC_TRY_ASSIGN(bool has_row, stmt.step());
+  return has_row ? stmt.column_int64(0) : 0;
+}
+
+Result<std::vector<JobTransitionRecord>> SqliteTransaction::job_history(JobId id) {
+  MC_TRY_ASSIGN(Statement stmt,
+                connection_.prepare("SELECT id, job_id, transition, from_state, to_state, "
+                                    "actor_id, actor_role, at_ms FROM job_history WHERE job_id = "
+                                    "?1 ORDER BY id"));
+  stmt.bind(1, id);
+  std::vector<JobTransitionRecord> out;
+  while (true) {
+    MC_TRY_ASSIGN(bool has_row, stmt.step());
+    if (!has_row) break;
+    JobTransitionRecord& record = out.emplace_back();
+    record.id = stmt.column_int64(0);
+    record.job_id = stmt.column_int64(1);
+    record.transition = stmt.column_text(2);
+    record.from_state = stmt.column_text(3);
+    record.to_state = stmt.column_text(4);
+    record.actor_id = stmt.column_optional_int64(5);
+    record.actor_role = stmt.column_text(6);
+    record.at_ms = stmt.column_int64(7);
+  }
+  return out;
+}
+
+Result<JobId> SqliteTransaction::insert_job(const Job& job) {
+  MC_TRY_ASSIGN(Statement stmt,
+                connection_.prepare(
+                    "INSERT INTO jobs (market_id, parent_job_id, lifecycle, state, poster_id, "
+                    "worker_id, evaluator_id, amount_minor, fee_amount_minor, platform_fee_bps, "
+                    "platform_fee_minor, evaluator_fee_minor, worker_minor, escrow_minor, "
+                    "escrow_hold_id, title, description, prompt, category, capabilities_json, "
+                    "deadline_at_ms, work_timeout_ms, contracts_max, contracts_taken, "
+                    "payload_json, result_text, proof_json, verdict_json, created_at_ms, "
+                    "updated_at_ms, accepted_at_ms, submitted_at_ms, completed_at_ms, "
+                    "expires_at_ms, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
+                    "?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)"));
+  Job row = job;
+  if (row.created_at_ms == 0) row.created_at_ms = now_ms_;
+  if (row.updated_at_ms == 0) row.updated_at_ms = row.created_at_ms;
+  bind_job(stmt, row);
+  Result<int64_t> inserted = stmt.run();
+  if (!inserted.ok()) {
+    if (inserted.status().detail() != "constraint_violation") return inserted.status();
+    return invalid_argument("job_reference_invalid",
+                            "the job's market or parent job does not exist");
+  }
+  return connection_.last_insert_rowid();
+}
+
+Status SqliteTransaction::update_job(const Job& job, std::string_view expected_state,
+                                     int64_t expected_version) {
+  MC_TRY_ASSIGN(Statement stmt,
+                connection_.prepare(
+                    "UPDATE jobs SET parent_job_id = ?2, lifecycle = ?3, state = ?4, "
+                    "poster_id = ?5, worker_id = ?6, evaluator_id = ?7, amount_minor = ?8, "
+                    "fee_amount_minor = ?9, platform_fee_bps = ?10, platform_fee_minor = ?11, "
+                    "evaluator_fee_minor = ?12, worker_minor = ?13, escrow_minor = ?14, "
+                    "escrow_hold_id = ?15, title = ?16, description = ?17, prompt = ?18, "
+                    "category = ?19, capabilities_json = ?20, deadline_at_ms = ?21, "
+                    "work_timeout_ms = ?22, contracts_max = ?23, contracts_taken = ?24, "
+                    "payload_json = ?25, result_text = ?26, proof_json = ?27, verdict_json = "
+                    "?28, updated_at_ms = ?30, accepted_at_ms = ?31, submitted_at_ms = ?32, "
+                    "completed_at_ms = ?33, expires_at_ms = ?34, version = ?35 WHERE id = ?36 "
+                    "AND state = ?37 AND version = ?38"));
+  Job row = job;
+  row.version = expected_version + 1;
+  if (row.updated_at_ms == 0) row.updated_at_ms = now_ms_;
+  bind_job(stmt, row);
+  stmt.bind(36, job.id).bind(37, expected_state).bind(38, expected_version);
+  MC_TRY_ASSIGN(int64_t changed, stmt.run());
+  if (changed != 1) {
+    return aborted("job_state_changed", "job " + std::to_string(job.id) + " is no longer " +
+                                            std::string(expected_state) + " at version " +
+                                            std::to_string(expected_version));
+  }
+  return ok_status();
+}
+
+Status SqliteTransaction::append_job_history(const JobTransitionRecord& record) {
+  MC_TRY_ASSIGN(Statement stmt,
+                connection_.prepare("INSERT INTO job_history (job_id, transition, from_state, "
+                                    "to_state, actor_id, actor_role, at_ms) VALUES (?1, ?2, ?3, "
+                                    "?4, ?5, ?6, ?7)"));
+  stmt.bind(1, record.job_id).bind(2, record.transition).bind(3, record.from_state);
+  stmt.bind(4, record.to_state).bind(5, record.actor_id).bind(6, record.actor_role);
+  stmt.bind(7, record.at_ms != 0 ? record.at_ms : now_ms_);
+  MC_TRY(stmt.run());
+  return ok_status();
+}
+
+}  // namespace mc::store::sqlite

@@ -1,0 +1,275 @@
+// The schema, as numbered migrations. Never edit a migration that has shipped: append one.
+//
+// Ledger: `accounts` keeps each balance in step with `transfers` (updated in the same
+// transaction); verify_ledger recomputes balances from `transfers`. A hold owns an account of
+// kind hold (6) whose owner_id is the hold id. `external_credits` makes an external reference
+// credit at most once per market. Jobs, parties and events keep list-valued fields as text
+// (capabilities as a JSON array, event parties as "1,2,3"); `event_parties` indexes the
+// latter for the party filter. Every table an engine transition touches is indexed by what
+// its filters use, and no more (each index costs the writer).
+#include "store/sqlite/migrations.h"
+
+#include <string>
+#include <vector>
+
+namespace mc::store::sqlite {
+namespace {
+
+const std::vector<const char*>& migrations() {
+  static const std::vector<const char*> list = {
+      // 1: the initial schema.
+      R"sql(
+CREATE TABLE markets (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  asset_code TEXT NOT NULL,
+  asset_scale INTEGER NOT NULL,
+  lifecycle TEXT NOT NULL,
+  settings_json TEXT NOT NULL,
+  config_json TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE parties (
+  id INTEGER PRIMARY KEY,
+  market_id INTEGER NOT NULL REFERENCES markets(id),
+  kind TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  wallet_address TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  capabilities_json TEXT NOT NULL,
+  kyc_status TEXT NOT NULL,
+  endpoint_url TEXT NOT NULL,
+  webhook_url TEXT NOT NULL,
+  reputation INTEGER NOT NULL,
+  tier TEXT NOT NULL,
+  profile_json TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX parties_wallet ON parties(market_id, wallet_address) WHERE wallet_address <> '';
+CREATE UNIQUE INDEX parties_external ON parties(market_id, external_id) WHERE external_id <> '';
+CREATE UNIQUE INDEX parties_email ON parties(market_id, email) WHERE email <> '';
+CREATE INDEX parties_kind ON parties(market_id, kind);
+
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  market_id INTEGER NOT NULL REFERENCES markets(id),
+  kind INTEGER NOT NULL,
+  owner_id INTEGER NOT NULL,
+  balance_minor INTEGER NOT NULL DEFAULT 0,
+  allow_negative INTEGER NOT NULL,
+  UNIQUE (market_id, kind, owner_id)
+);
+CREATE TABLE transfers (
+  id INTEGER PRIMARY KEY,
+  market_id INTEGER NOT NULL,
+  debit_account_id INTEGER NOT NULL REFERENCES accounts(id),
+  credit_account_id INTEGER NOT NULL REFERENCES accounts(id),
+  amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+  reason TEXT NOT NULL,
+  job_id INTEGER,
+  hold_id INTEGER,
+  external_ref TEXT,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX transfers_debit ON transfers(debit_account_id);
+CREATE INDEX transfers_credit ON transfers(credit_account_id);
+CREATE INDEX transfers_job ON transfers(job_id) WHERE job_id IS NOT NULL;
+CREATE TABLE external_credits (
+  market_id INTEGER NOT NULL,
+  external_ref TEXT NOT NULL,
+  party_id INTEGER NOT NULL,
+  transfer_id INTEGER NOT NULL REFERENCES transfers(id),
+  amount_minor INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (market_id, external_ref)
+) WITHOUT ROWID;
+CREATE TABLE holds (
+  id INTEGER PRIMARY KEY,
+  market_id INTEGER NOT NULL REFERENCES markets(id),
+  purpose INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  job_id INTEGER,
+  party_id INTEGER,
+  source_account_id INTEGER NOT NULL REFERENCES accounts(id),
+  hold_account_id INTEGER NOT NULL REFERENCES accounts(id),
+  amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+  due_at_ms INTEGER,
+  release_to_account_id INTEGER REFERENCES accounts(id),
+  created_at_ms INTEGER NOT NULL,
+  resolved_at_ms INTEGER
+);
+CREATE INDEX holds_job ON holds(job_id) WHERE job_id IS NOT NULL;
+CREATE INDEX holds_due ON holds(due_at_ms) WHERE state = 0 AND due_at_ms IS NOT NULL;
+CREATE INDEX holds_party ON holds(party_id) WHERE state = 0 AND party_id IS NOT NULL;
+
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  market_id INTEGER NOT NULL REFERENCES markets(id),
+  parent_job_id INTEGER REFERENCES jobs(id),
+  lifecycle TEXT NOT NULL,
+  state TEXT NOT NULL,
+  poster_id INTEGER NOT NULL,
+  worker_id INTEGER,
+  evaluator_id INTEGER,
+  amount_minor INTEGER NOT NULL,
+  fee_amount_minor INTEGER NOT NULL,
+  platform_fee_bps INTEGER NOT NULL,
+  platform_fee_minor INTEGER NOT NULL,
+  evaluator_fee_minor INTEGER NOT NULL,
+  worker_minor INTEGER NOT NULL,
+  escrow_minor INTEGER NOT NULL,
+  escrow_hold_id INTEGER,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  prompt TEXT NOT NULL,
+  category TEXT NOT NULL,
+  capabilities_json TEXT NOT NULL,
+  deadline_at_ms INTEGER,
+  work_timeout_ms INTEGER,
+  contracts_max INTEGER NOT NULL,
+  contracts_taken INTEGER NOT NULL,
+  payload_json TEXT NOT NULL,
+  result_text TEXT NOT NULL,
+  proof_json TEXT NOT NULL,
+  verdict_json TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  accepted_at_ms INTEGER,
+  submitted_at_ms INTEGER,
+  completed_at_ms INTEGER,
+  expires_at_ms INTEGER,
+  version INTEGER NOT NULL
+);
+CREATE INDEX jobs_market_state ON jobs(market_id, state);
+CREATE INDEX jobs_poster ON jobs(poster_id);
+CREATE INDEX jobs_worker ON jobs(worker_id) WHERE worker_id IS NOT NULL;
+CREATE INDEX jobs_parent ON jobs(parent_job_id) WHERE parent_job_id IS NOT NULL;
+CREATE TABLE job_history (
+  id INTEGER PRIMARY KEY,
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  transition TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state TEXT NOT NULL,
+  actor_id INTEGER,
+  actor_role TEXT NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+CREATE INDEX job_history_job ON job_history(job_id);
+
+CREATE TABLE events (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  market_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  job_id INTEGER,
+  party_ids TEXT NOT NULL,
+  broadcast INTEGER NOT NULL,
+  payload_json TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE event_parties (
+  party_id INTEGER NOT NULL,
+  sequence INTEGER NOT NULL,
+  PRIMARY KEY (party_id, sequence)
+) WITHOUT ROWID;
+
+CREATE TABLE timers (
+  id INTEGER PRIMARY KEY,
+  job_id INTEGER NOT NULL,
+  transition TEXT NOT NULL,
+  state TEXT NOT NULL,
+  due_at_ms INTEGER NOT NULL
+);
+CREATE INDEX timers_due ON timers(due_at_ms);
+CREATE INDEX timers_job ON timers(job_id);
+
+CREATE TABLE offers (
+  id INTEGER PRIMARY KEY,
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  party_id INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  payload_json TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+CREATE INDEX offers_job ON offers(job_id);
+CREATE TABLE disputes (
+  id INTEGER PRIMARY KEY,
+  job_id INTEGER NOT NULL REFERENCES jobs(id),
+  filed_by INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  deposit_hold_id INTEGER,
+  judges_needed INTEGER NOT NULL,
+  verdict TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  resolved_at_ms INTEGER
+);
+CREATE INDEX disputes_job ON disputes(job_id);
+CREATE INDEX disputes_status ON disputes(status);
+CREATE TABLE dispute_votes (
+  dispute_id INTEGER NOT NULL REFERENCES disputes(id),
+  judge_id INTEGER NOT NULL,
+  commitment TEXT NOT NULL,
+  vote TEXT NOT NULL,
+  joined_at_ms INTEGER NOT NULL,
+  voted_at_ms INTEGER,
+  PRIMARY KEY (dispute_id, judge_id)
+) WITHOUT ROWID;
+
+CREATE TABLE idempotency (
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  result_json TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
+CREATE INDEX idempotency_created ON idempotency(created_at_ms);
+)sql",
+  };
+  return list;
+}
+
+Result<int64_t> user_version(Connection& connection) {
+  MC_TRY_ASSIGN(Statement stmt, connection.prepare("PRAGMA user_version"));
+  MC_TRY_ASSIGN(bool has_row, stmt.step());
+  if (!has_row) return internal_error("sqlite_error", "PRAGMA user_version returned no row");
+  return stmt.column_int64(0);
+}
+
+}  // namespace
+
+int migration_count() {
+  return static_cast<int>(migrations().size());
+}
+
+Status apply_migrations(Connection& connection,
+                        const std::function<void(std::string_view)>& progress) {
+  MC_TRY(connection.exec_script("BEGIN IMMEDIATE"));
+  Status status = [&]() -> Status {
+    MC_TRY_ASSIGN(int64_t version, user_version(connection));
+    const int64_t known = migration_count();
+    if (version > known) {
+      return failed_precondition("schema_too_new",
+                                 "database schema version " + std::to_string(version) +
+                                     " is newer than this build's " + std::to_string(known));
+    }
+    for (int64_t next = version; next < known; ++next) {
+      if (progress) progress("applying store migration " + std::to_string(next + 1));
+      MC_TRY(connection.exec_script(migrations()[static_cast<size_t>(next)]));
+    }
+    if (version != known) {
+      MC_TRY(connection.exec_script("PRAGMA user_version = " + std::to_string(known)));
+    }
+    return ok_status();
+  }();
+  if (!status.ok()) {
+    connection.exec_script("ROLLBACK").ignore();
+    return status;
+  }
+  return connection.exec_script("COMMIT");
+}
+
+}  // namespace mc::store::sqlite

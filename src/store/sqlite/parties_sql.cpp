@@ -1,0 +1,115 @@
+// Parties: typed profile columns; capabilities as a JSON array (filtered with json_each).
+// Wallet, external id and email are unique per market when not empty.
+#include <algorithm>
+
+#include "store/sqlite/rows.h"
+#include "store/sqlite/transaction.h"
+
+namespace mc::store::sqlite {
+namespace {
+
+Result<Party> one_party(Connection& connection, std::string_view tail, MarketId market,
+                        std::string_view key) {
+  MC_TRY_ASSIGN(Statement stmt, connection.prepare(select_sql(kPartyColumns, "parties", tail)));
+  stmt.bind(1, market).bind(2, key);
+  MC_TRY_ASSIGN(bool has_row, stmt.step());
+  if (!has_row) return not_found("party_not_found", "no such party");
+  return read_party(stmt);
+}
+
+Status party_exists(const Status& status) {
+  if (status.detail() != "constraint_violation") return status;
+  return Status(Code::already_exists, "party_exists",
+                "another party of the market has this wallet, external id or email");
+}
+
+}  // namespace
+
+Result<Party> SqliteTransaction::party(PartyId id) {
+  MC_TRY_ASSIGN(Statement stmt,
+                connection_.prepare(select_sql(kPartyColumns, "parties", "WHERE id = ?1")));
+  stmt.bind(1, id);
+  MC_TRY_ASSIGN(bool has_row, stmt.step());
+  if (!has_row) return not_found("party_not_found", "no such party");
+  return read_party(stmt);
+}
+
+Result<Party> SqliteTransaction::party_by_wallet(MarketId market, std::string_view wallet_lower) {
+  if (wallet_lower.empty()) return not_found("party_not_found", "no such party");
+  return one_party(connection_, "WHERE market_id = ?1 AND wallet_address = ?2", market,
+                   wallet_lower);
+}
+
+Result<Party> SqliteTransaction::party_by_external_id(MarketId market,
+                                                      std::string_view external_id) {
+  if (external_id.empty()) return not_found("party_not_found", "no such party");
+  return one_party(connection_, "WHERE market_id = ?1 AND external_id = ?2", market, external_id);
+}
+
+Result<Party> SqliteTransaction::party_by_email(MarketId market, std::string_view email) {
+  if (email.empty()) return not_found("party_not_found", "no such party");
+  return one_party(connection_, "WHERE market_id = ?1 AND email = ?2", market, email);
+}
+
+Result<std::vector<Party>> SqliteTransaction::parties(const PartyFilter& filter) {
+  std::string tail = "WHERE market_id = ?1";
+  if (filter.kind) tail += " AND kind = ?2";
+  if (filter.capability) {
+    tail += " AND EXISTS (SELECT 1 FROM json_each(parties.capabilities_json) WHERE value = ?3)";
+  }
+  tail += " ORDER BY id LIMIT ?4 OFFSET ?5";
+  MC_TRY_ASSIGN(Statement stmt, connection_.prepare(select_sql(kPartyColumns, "parties", tail)));
+  stmt.bind(1, filter.market_id);
+  if (filter.kind) stmt.bind(2, *filter.kind);
+  if (filter.capability) stmt.bind(3, *filter.capability);
+  stmt.bind(4, int64_t{std::clamp(filter.limit, 1, 1000)});
+  stmt.bind(5, int64_t{std::max(filter.offset, 0)});
+  std::vector<Party> out;
+  while (true) {
+    MC_TRY_ASSIGN(bool has_row, stmt.step());
+    if (!has_row) break;
+    MC_TRY_ASSIGN(Party party, read_party(stmt));
+    out.push_back(std::move(party));
+  }
+  return out;
+}
+
+Result<PartyId> SqliteTransaction::insert_party(const Party& party) {
+  MC_TRY(market(party.market_id));
+  MC_TRY_ASSIGN(Statement stmt,
+                connection_.prepare(
+                    "INSERT INTO parties (market_id, kind, display_name, email, wallet_address, "
+                    "external_id, capabilities_json, kyc_status, endpoint_url, webhook_url, "
+                    "reputation, tier, profile_json, created_at_ms, updated_at_ms) VALUES "
+                    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)"));
+  stmt.bind(1, party.market_id).bind(2, party.kind).bind(3, party.display_name);
+  stmt.bind(4, party.email).bind(5, party.wallet_address).bind(6, party.external_id);
+  stmt.bind(7, encode_string_list(party.capabilities)).bind(8, party.kyc_status);
+  stmt.bind(9, party.endpoint_url).bind(10, party.webhook_url).bind(11, party.reputation);
+  stmt.bind(12, party.tier).bind(13, party.profile_json);
+  stmt.bind(14, party.created_at_ms != 0 ? party.created_at_ms : now_ms_);
+  Result<int64_t> changed = stmt.run();
+  if (!changed.ok()) return party_exists(changed.status());
+  return connection_.last_insert_rowid();
+}
+
+Status SqliteTransaction::update_party(const Party& party) {
+  MC_TRY_ASSIGN(Statement stmt,
+                connection_.prepare(
+                    "UPDATE parties SET kind = ?2, display_name = ?3, email = ?4, "
+                    "wallet_address = ?5, external_id = ?6, capabilities_json = ?7, "
+                    "kyc_status = ?8, endpoint_url = ?9, webhook_url = ?10, reputation = ?11, "
+                    "tier = ?12, profile_json = ?13, updated_at_ms = ?14 WHERE id = ?1"));
+  stmt.bind(1, party.id).bind(2, party.kind).bind(3, party.display_name).bind(4, party.email);
+  stmt.bind(5, party.wallet_address).bind(6, party.external_id);
+  stmt.bind(7, encode_string_list(party.capabilities)).bind(8, party.kyc_status);
+  stmt.bind(9, party.endpoint_url).bind(10, party.webhook_url).bind(11, party.reputation);
+  stmt.bind(12, party.tier).bind(13, party.profile_json);
+  stmt.bind(14, party.updated_at_ms != 0 ? party.updated_at_ms : now_ms_);
+  Result<int64_t> changed = stmt.run();
+  if (!changed.ok()) return party_exists(changed.status());
+  if (changed.value() == 0) return not_found("party_not_found", "no such party");
+  return ok_status();
+}
+
+}  // namespace mc::store::sqlite

@@ -1,0 +1,121 @@
+// SqliteTransaction: the SQLite implementation of store::Transaction (and so of Reader).
+//
+// One object wraps one connection for one unit of work: the writer creates one per unit (with
+// the unit's now_ms) inside the unit's SAVEPOINT; the reader pool hands one to a read callback
+// as a plain `Reader&` on a query_only connection inside a read transaction (one snapshot).
+// The methods are implemented in one file per concept (markets_sql.cpp, parties_sql.cpp,
+// ledger_sql.cpp, holds_sql.cpp, verify_sql.cpp, jobs_sql.cpp, events_sql.cpp, timers_sql.cpp,
+// disputes_sql.cpp, idempotency_sql.cpp).
+//
+// Thread-safety: none; valid only inside the callback that receives it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/sqlite/connection.h"
+#include "store/store.h"
+
+namespace mc::store::sqlite {
+
+// One row of `accounts`.
+struct AccountRow {
+  AccountId id = 0;
+  AccountRef ref;
+  int64_t balance_minor = 0;
+  bool allow_negative = false;
+};
+
+class SqliteTransaction final : public Transaction {
+ public:
+  SqliteTransaction(Connection& connection, int64_t now_ms)
+      : connection_(connection), now_ms_(now_ms) {}
+
+  // Reader.
+  Result<Market> market(MarketId id) override;
+  Result<Market> market_by_name(std::string_view name) override;
+  Result<std::vector<Market>> markets() override;
+  Result<Party> party(PartyId id) override;
+  Result<Party> party_by_wallet(MarketId market, std::string_view wallet_lower) override;
+  Result<Party> party_by_external_id(MarketId market, std::string_view external_id) override;
+  Result<Party> party_by_email(MarketId market, std::string_view email) override;
+  Result<std::vector<Party>> parties(const PartyFilter& filter) override;
+  Result<Job> job(JobId id) override;
+  Result<std::vector<Job>> jobs(const JobQuery& filter) override;
+  Result<int64_t> count_jobs(const JobQuery& filter) override;
+  Result<std::vector<JobTransitionRecord>> job_history(JobId id) override;
+  Result<int64_t> balance(const AccountRef& account) override;
+  Result<Balances> balances(MarketId market, PartyId party) override;
+  Result<Hold> hold(HoldId id) override;
+  Result<std::vector<Hold>> holds_of_job(JobId job) override;
+  Result<std::vector<Transfer>> transfers(const TransferFilter& filter) override;
+  Result<int64_t> trailing_spend(MarketId market, PartyId poster, int64_t since_ms) override;
+  Result<std::vector<Event>> events(const EventQuery& query) override;
+  Result<int64_t> last_event_sequence() override;
+  Result<std::vector<Offer>> offers(JobId job) override;
+  Result<std::optional<Dispute>> dispute_of_job(JobId job) override;
+  Result<Dispute> dispute(int64_t id) override;
+  Result<std::vector<Dispute>> open_disputes(MarketId market, int32_t limit) override;
+  Result<std::vector<DisputeVote>> dispute_votes(int64_t dispute_id) override;
+  Result<LedgerReport> verify_ledger() override;
+
+  // Transaction.
+  int64_t now_ms() const override { return now_ms_; }
+  Result<MarketId> insert_market(const MarketConfig& config) override;
+  Result<PartyId> insert_party(const Party& party) override;
+  Status update_party(const Party& party) override;
+  Result<TransferId> transfer(const AccountRef& from, const AccountRef& to, int64_t amount_minor,
+                              std::string_view reason, std::optional<JobId> job,
+                              std::optional<std::string> external_ref) override;
+  Result<std::optional<ExternalCredit>> find_external_credit(MarketId market,
+                                                             std::string_view ref) override;
+  Result<Hold> create_hold(HoldPurpose purpose, const AccountRef& source, int64_t amount_minor,
+                           std::optional<JobId> job, std::optional<PartyId> party,
+                           std::string_view reason, std::optional<int64_t> due_at_ms,
+                           std::optional<AccountRef> release_to) override;
+  Status post_hold(HoldId hold, const std::vector<Posting>& postings) override;
+  Status void_hold(HoldId hold, std::string_view reason) override;
+  Result<std::vector<Hold>> due_holds(int32_t limit) override;
+  Result<std::optional<IdempotencyRecord>> find_idempotency(std::string_view scope,
+                                                            std::string_view key) override;
+  Status save_idempotency(std::string_view scope, std::string_view key,
+                          std::string_view request_hash, std::string_view result_json) override;
+  Result<int64_t> purge_idempotency(int64_t before_ms) override;
+  Result<JobId> insert_job(const Job& job) override;
+  Status update_job(const Job& job, std::string_view expected_state,
+                    int64_t expected_version) override;
+  Status append_job_history(const JobTransitionRecord& record) override;
+  Result<int64_t> append_event(const Event& event) override;
+  Result<int64_t> schedule_timer(const Timer& timer) override;
+  Status cancel_timers(JobId job) override;
+  Result<std::vector<Timer>> due_timers(int32_t limit) override;
+  Status delete_timer(int64_t timer_id) override;
+  Result<std::optional<int64_t>> next_due_at() override;
+  Result<int64_t> insert_offer(const Offer& offer) override;
+  Status update_offer(const Offer& offer) override;
+  Result<int64_t> insert_dispute(const Dispute& dispute) override;
+  Status update_dispute(const Dispute& dispute) override;
+  Status upsert_dispute_vote(const DisputeVote& vote) override;
+
+ private:
+  // Ledger internals (ledger_sql.cpp).
+  Result<std::optional<AccountRow>> find_account(const AccountRef& ref);
+  Result<AccountRow> account_by_id(AccountId id);
+  Result<AccountRow> ensure_account(const AccountRef& ref);
+  // Moves money between two loaded accounts, keeping both rows (and `from`/`to`) in step.
+  Result<TransferId> move(AccountRow& from, AccountRow& to, int64_t amount_minor,
+                          std::string_view reason, std::optional<JobId> job,
+                          std::optional<HoldId> hold,
+                          const std::optional<std::string>& external_ref);
+  // Holds (holds_sql.cpp): marks a held hold resolved; aborted if it was not held.
+  Status resolve_hold(HoldId hold, HoldState state);
+  // Where a hold's money returns to: its source, or up the chain of resolved parent holds.
+  Result<AccountRow> return_account(const Hold& held);
+
+  Connection& connection_;
+  int64_t now_ms_ = 0;
+};
+
+}  // namespace mc::store::sqlite

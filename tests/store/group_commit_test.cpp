@@ -1,0 +1,235 @@
+// The writer's group commit and the readers' concurrency: many threads writing at once all
+// succeed and share commits; one failing unit in a batch rolls back alone; readers run on
+// snapshots while the writer commits; the queue is bounded; a throwing unit leaves nothing.
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "store/store_fixture.h"
+
+using mc::AccountKind;
+using mc::store::Reader;
+using mc::store::Transaction;
+using mc::store::testing::StoreFixture;
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Blocks the writer in one unit until released, so that other callers queue up behind it.
+class WriterGate {
+ public:
+  explicit WriterGate(mc::store::Store& store) {
+    thread_ = std::thread([this, &store] {
+      status_ = store.write(0, [this](Transaction&) {
+        entered_ = true;
+        while (!released_) std::this_thread::sleep_for(1ms);
+        return mc::ok_status();
+      });
+    });
+    while (!entered_) std::this_thread::sleep_for(1ms);
+  }
+  mc::Status release() {
+    released_ = true;
+    thread_.join();
+    return status_;
+  }
+
+ private:
+  std::thread thread_;
+  std::atomic<bool> entered_{false};
+  std::atomic<bool> released_{false};
+  mc::Status status_;
+};
+
+}  // namespace
+
+TEST_CASE("group commit: many threads writing concurrently all succeed and share commits") {
+  StoreFixture fx;
+  constexpr int kThreads = 8;
+  constexpr int kTransfersPerThread = 40;
+  std::vector<mc::PartyId> parties;
+  for (int i = 0; i < kThreads; ++i) parties.push_back(fx.add_party());
+  const mc::store::StoreStats before = fx.store->stats();
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kTransfersPerThread; ++i) {
+        mc::Status status = fx.store->write(fx.now_ms, [&](Transaction& tx) {
+          return tx.transfer(fx.world(), fx.available(parties[t]), 1, "deposit", std::nullopt)
+              .status();
+        });
+        if (!status.ok()) ++failures;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  CHECK(failures == 0);
+  for (mc::PartyId party : parties) CHECK(fx.balance(fx.available(party)) == kTransfersPerThread);
+  const mc::store::StoreStats after = fx.store->stats();
+  const int64_t units = after.units_committed - before.units_committed;
+  const int64_t batches = after.batches_committed - before.batches_committed;
+  CHECK(units == kThreads * kTransfersPerThread);
+  MESSAGE("units " << units << " in " << batches << " commits, largest batch "
+                   << after.batch_units_largest);
+  CHECK(batches <= units);
+  CHECK(fx.verify().transfers_checked == kThreads * kTransfersPerThread);
+}
+
+TEST_CASE("group commit: one failing unit in a batch rolls back alone") {
+  StoreFixture fx;
+  const mc::PartyId alice = fx.add_party();
+  constexpr int kWriters = 6;
+  std::vector<mc::Status> results(kWriters);
+  std::vector<std::thread> threads;
+  WriterGate gate(*fx.store);
+  const mc::store::StoreStats before = fx.store->stats();
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      results[i] = fx.store->write(fx.now_ms, [&, i](Transaction& tx) -> mc::Status {
+        MC_TRY(tx.transfer(fx.world(), fx.available(alice), 100 + i, "deposit", std::nullopt));
+        MC_TRY(tx.append_event({.market_id = fx.market, .type = "deposit"}));
+        if (i == 3) return mc::failed_precondition("test_failure", "this unit fails");
+        return mc::ok_status();
+      });
+    });
+  }
+  // Let every writer queue behind the gate, then release: they commit as one batch.
+  std::this_thread::sleep_for(200ms);
+  REQUIRE(gate.release().ok());
+  for (std::thread& thread : threads) thread.join();
+  int64_t expected = 0;
+  for (int i = 0; i < kWriters; ++i) {
+    CAPTURE(i);
+    if (i == 3) {
+      CHECK(results[i].detail() == "test_failure");
+    } else {
+      CHECK(results[i].ok());
+      expected += 100 + i;
+    }
+  }
+  CHECK(fx.balance(fx.available(alice)) == expected);
+  CHECK(fx.read_value<std::vector<mc::Event>>([](Reader& r) { return r.events({}); }).size() ==
+        kWriters - 1);
+  const mc::store::StoreStats after = fx.store->stats();
+  CHECK(after.batch_units_largest >= 2);
+  CHECK(after.units_failed - before.units_failed == 1);
+  MESSAGE("batches after the gate: " << after.batches_committed - before.batches_committed);
+  fx.verify();
+}
+
+TEST_CASE("group commit: readers run on snapshots concurrently with the writer") {
+  StoreFixture fx;
+  const mc::PartyId alice = fx.add_party();
+  fx.deposit(alice, 10);
+  // A reader holding a snapshot does not block the writer and keeps seeing its snapshot.
+  std::atomic<bool> snapshot_taken{false};
+  std::atomic<bool> written{false};
+  int64_t first_read = -1;
+  int64_t second_read = -1;
+  std::thread reader([&] {
+    fx.store
+        ->read([&](Reader& r) -> mc::Status {
+          MC_TRY_ASSIGN(first_read, r.balance(fx.available(alice)));
+          snapshot_taken = true;
+          while (!written) std::this_thread::sleep_for(1ms);
+          MC_TRY_ASSIGN(second_read, r.balance(fx.available(alice)));
+          return mc::ok_status();
+        })
+        .ignore();
+  });
+  while (!snapshot_taken) std::this_thread::sleep_for(1ms);
+  fx.deposit(alice, 5);  // commits while the reader's transaction is open
+  written = true;
+  reader.join();
+  CHECK(first_read == 10);
+  CHECK(second_read == 10);
+  CHECK(fx.balance(fx.available(alice)) == 15);
+
+  // Many readers verifying the ledger while writers move money: every snapshot balances.
+  std::atomic<bool> stop{false};
+  std::atomic<int> bad_snapshots{0};
+  std::atomic<int> reads{0};
+  std::vector<std::thread> readers;
+  for (int i = 0; i < 3; ++i) {
+    readers.emplace_back([&] {
+      while (!stop) {
+        mc::Status status = fx.store->read([&](Reader& r) -> mc::Status {
+          MC_TRY_ASSIGN(mc::LedgerReport report, r.verify_ledger());
+          if (!report.ok()) ++bad_snapshots;
+          return mc::ok_status();
+        });
+        if (!status.ok()) ++bad_snapshots;
+        ++reads;
+      }
+    });
+  }
+  std::vector<std::thread> writers;
+  for (int i = 0; i < 3; ++i) {
+    writers.emplace_back([&] {
+      for (int n = 0; n < 30; ++n) {
+        fx.store
+            ->write(
+                fx.now_ms,
+                [&](Transaction& tx) -> mc::Status {
+                  MC_TRY(tx.transfer(fx.world(), fx.available(alice), 3, "deposit", std::nullopt));
+                  MC_TRY(tx.transfer(fx.available(alice), fx.platform(), 1, "fee", std::nullopt));
+                  return mc::ok_status();
+                })
+            .ignore();
+      }
+    });
+  }
+  for (std::thread& thread : writers) thread.join();
+  stop = true;
+  for (std::thread& thread : readers) thread.join();
+  CHECK(bad_snapshots == 0);
+  CHECK(reads > 0);
+  CHECK(fx.balance(fx.available(alice)) == 15 + 90 * 2);
+  fx.verify();
+}
+
+TEST_CASE("group commit: the write queue is bounded") {
+  mc::store::StoreOptions options;
+  options.queue_units_max = 1;
+  StoreFixture fx(options);
+  WriterGate gate(*fx.store);  // occupies the only slot
+  mc::Status refused = fx.store->write(fx.now_ms, [](Transaction&) { return mc::ok_status(); });
+  CHECK(refused.code() == mc::Code::resource_exhausted);
+  CHECK(refused.detail() == "write_queue_full");
+  REQUIRE(gate.release().ok());
+  CHECK(fx.store->write(fx.now_ms, [](Transaction&) { return mc::ok_status(); }).ok());
+}
+
+TEST_CASE("group commit: a unit that throws fails alone and leaves nothing") {
+  StoreFixture fx;
+  const mc::PartyId alice = fx.add_party();
+  mc::Status status = fx.write([&](Transaction& tx) -> mc::Status {
+    MC_TRY(tx.transfer(fx.world(), fx.available(alice), 5, "deposit", std::nullopt));
+    throw std::runtime_error("boom");
+  });
+  CHECK(status.code() == mc::Code::internal);
+  CHECK(status.detail() == "unit_threw");
+  CHECK(fx.balance(fx.available(alice)) == 0);
+  fx.deposit(alice, 7);
+  CHECK(fx.balance(fx.available(alice)) == 7);
+  fx.verify();
+}
+
+TEST_CASE("group commit: small batches when batch_units_max is 1") {
+  mc::store::StoreOptions options;
+  options.batch_units_max = 1;
+  StoreFixture fx(options);
+  const mc::PartyId alice = fx.add_party();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) fx.deposit(alice, 1);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  CHECK(fx.store->stats().batch_units_largest == 1);
+  CHECK(fx.balance(fx.available(alice)) == 40);
+  fx.verify();
+}
