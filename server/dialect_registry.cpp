@@ -1,0 +1,34 @@
+// server/dialect_registry.cpp — name → dialect factory.
+#include "dialect_registry.h"
+
+#include "native/native_dialect.h"
+
+namespace mc::server {
+namespace {
+
+struct Entry {
+  const char* name;
+  std::shared_ptr<Dialect> (*make)(ServerContext& context);
+};
+
+constexpr Entry kDialects[] = {
+    {"native", &native::make_native_dialect},
+};
+
+}  // namespace
+
+std::vector<std::string> built_dialects() {
+  std::vector<std::string> names;
+  for (const Entry& entry : kDialects) names.emplace_back(entry.name);
+  return names;
+}
+
+Result<std::shared_ptr<Dialect>> make_dialect(std::string_view name, ServerContext& context) {
+  for (const Entry& entry : kDialects) {
+    if (name == entry.name) return entry.make(context);
+  }
+  return not_found("unknown_dialect",
+                   "dialect '" + std::string(name) + "' is not built into this server");
+}
+
+}  // namespace mc::server

@@ -1,0 +1,224 @@
+// server/http_connection.cpp — one HTTP/1.1 keep-alive connection (Boost.Beast).
+//
+// Each connection object owns its stream and lives by shared_from_this; every step runs on its
+// strand: do_read (header, with the idle timeout) → read_body (with the read timeout and the
+// body limit) → dispatch (handler pool) → write → do_read. At most one request is in progress
+// per connection, so the response queue is bounded at one. Errors found while reading
+// (413, 431, malformed HTTP) are answered in the format of the dialect owning the path and the
+// connection is closed, since the stream cannot be resynchronized.
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <chrono>
+#include <optional>
+
+#include "dialect.h"
+#include "errors.h"
+#include "transport.h"
+#include "upgrade.h"
+
+namespace mc::server {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = boost::asio::ip::tcp;
+
+class HttpConnection final : public ConnectionBase,
+                             public std::enable_shared_from_this<HttpConnection> {
+ public:
+  HttpConnection(tcp::socket socket, TransportShared& shared)
+      : stream_(std::move(socket)), shared_(shared) {
+    boost::system::error_code ec;
+    const tcp::endpoint remote = stream_.socket().remote_endpoint(ec);
+    remote_ip_ = ec ? "" : remote.address().to_string();
+  }
+
+  ~HttpConnection() override { shared_.registry.remove(registry_id_); }
+
+  void run() {
+    registry_id_ = shared_.registry.add(weak_from_this());
+    boost::asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  }
+
+  void begin_drain() override {
+    boost::asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->draining_ = true;
+      if (!self->busy_) self->close();
+    });
+  }
+
+ private:
+  void do_read() {
+    if (draining_ || shared_.draining.load()) return close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(shared_.config.header_bytes_max));
+    parser_->body_limit(static_cast<uint64_t>(shared_.config.body_bytes_max));
+    stream_.expires_after(std::chrono::milliseconds(shared_.config.idle_timeout_ms));
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_header(ec); });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read(ec);
+    busy_ = true;  // a request has begun: a drain now waits for its response
+    stream_.expires_after(std::chrono::milliseconds(shared_.config.read_timeout_ms));
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code read_ec, size_t) { self->on_read(read_ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+      return fail_request(Status(
+          Code::invalid_argument, kDetailBodyTooLarge,
+          "the request body exceeds " + std::to_string(shared_.config.body_bytes_max) + " bytes"));
+    }
+    if (ec == http::error::header_limit) {
+      return fail_request(Status(Code::invalid_argument, kDetailHeaderTooLarge,
+                                 "the request header exceeds the limit"));
+    }
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == boost::asio::error::operation_aborted || ec == boost::asio::error::eof ||
+        ec == boost::asio::error::connection_reset) {
+      return close();
+    }
+    if (ec) {
+      if (!busy_ && buffer_.size() == 0) return close();
+      return fail_request(invalid_argument("malformed_http", "malformed HTTP request"));
+    }
+    stream_.expires_never();
+    if (beast::websocket::is_upgrade(parser_->get())) return upgrade();
+    dispatch_request();
+  }
+
+  Request to_request(const http::request<http::string_body>& message) const {
+    Request request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    for (const auto& field : message) {
+      std::string name = ascii_lower(field.name_string());
+      auto [it, inserted] = request.headers.emplace(name, std::string(field.value()));
+      if (!inserted) it->second += ", " + std::string(field.value());
+    }
+    request.remote_ip = remote_ip_;
+    return request;
+  }
+
+  void dispatch_request() {
+    auto request = std::make_shared<Request>(to_request(parser_->get()));
+    keep_alive_ = parser_->get().keep_alive();
+    head_ = parser_->get().method() == http::verb::head;
+    request->body = std::move(parser_->get().body());
+    if (!split_target(request->target, request->path, request->query)) {
+      return fail_request(invalid_argument("malformed_target", "malformed request target"));
+    }
+    if (shared_.requests_in_flight.fetch_add(1) >= shared_.config.requests_in_flight_max) {
+      shared_.requests_in_flight.fetch_sub(1);
+      return write(shared_.service.error_response(
+                       request->path, Status(Code::resource_exhausted, kDetailOverloaded,
+                                             "too many requests in progress; retry")),
+                   keep_alive_);
+    }
+    boost::asio::post(shared_.handlers, [self = shared_from_this(), request] {
+      Response response = self->shared_.service.handle(*request);
+      self->shared_.requests_in_flight.fetch_sub(1);
+      boost::asio::post(self->stream_.get_executor(),
+                        [self, response = std::move(response)]() mutable {
+                          self->write(std::move(response), self->keep_alive_);
+                        });
+    });
+  }
+
+  void upgrade() {
+    auto request = std::make_shared<Request>(to_request(parser_->get()));
+    if (!split_target(request->target, request->path, request->query)) {
+      return fail_request(invalid_argument("malformed_target", "malformed request target"));
+    }
+    request->request_id = shared_.service.request_id_for(*request);
+    HttpService::Prepared prepared = shared_.service.prepare(*request);
+    if (prepared.refusal) return write(std::move(*prepared.refusal), false);
+    const MountedRoute& route = *prepared.match.route;
+    if (!route.spec.upgrade) {
+      Response response = prepared.context->dialect->render_error(
+          invalid_argument("websocket_not_supported", "this route does not accept WebSockets"));
+      response.status = 400;
+      return write(std::move(response), false);
+    }
+    shared_.service.record(*request, &prepared.match, Response::json(101, ""), Status(),
+                           monotonic_us(), &prepared.context->principal);
+    auto handed = std::unique_ptr<UpgradedStream>(
+        new UpgradedStream{std::move(stream_), parser_->release(), std::move(buffer_)});
+    closed_ = true;  // the stream now belongs to the WebSocket route
+    route.spec.upgrade(std::move(handed), *prepared.context);
+  }
+
+  void fail_request(const Status& status) {
+    std::string path = "/";
+    if (parser_ && parser_->is_header_done()) {
+      std::multimap<std::string, std::string> ignored;
+      if (!split_target(parser_->get().target(), path, ignored)) path = "/";
+    }
+    write(shared_.service.error_response(path, status), false);
+  }
+
+  void write(Response response, bool keep_alive) {
+    busy_ = true;
+    auto message = std::make_shared<http::response<http::string_body>>();
+    message->version(11);
+    message->result(static_cast<unsigned>(response.status));
+    message->set(http::field::server, "marketcore");
+    if (!response.content_type.empty())
+      message->set(http::field::content_type, response.content_type);
+    for (auto& [name, value] : response.headers) message->insert(name, value);
+    const bool keep = keep_alive && !draining_ && !shared_.draining.load();
+    message->keep_alive(keep);
+    const size_t length = response.body.size();
+    message->body() = head_ ? std::string() : std::move(response.body);
+    message->prepare_payload();
+    if (head_) message->content_length(length);
+    stream_.expires_after(std::chrono::milliseconds(shared_.config.read_timeout_ms));
+    http::async_write(stream_, *message,
+                      [self = shared_from_this(), message, keep](beast::error_code ec, size_t) {
+                        self->on_write(ec, keep);
+                      });
+  }
+
+  void on_write(beast::error_code ec, bool keep_alive) {
+    busy_ = false;
+    head_ = false;
+    if (ec || !keep_alive) return close();
+    do_read();
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  TransportShared& shared_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::string remote_ip_;
+  uint64_t registry_id_ = 0;
+  bool busy_ = false;
+  bool draining_ = false;
+  bool closed_ = false;
+  bool keep_alive_ = true;
+  bool head_ = false;
+};
+
+}  // namespace
+
+void start_http_connection(tcp::socket socket, TransportShared& shared) {
+  std::make_shared<HttpConnection>(std::move(socket), shared)->run();
+}
+
+}  // namespace mc::server

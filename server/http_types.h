@@ -1,0 +1,55 @@
+// server/http_types.h — the request and response values handlers and dialects work with.
+//
+// Decoupled from Boost.Beast so that routes, dialects and their tests never include it: the
+// transport (http_connection.cpp) converts a Beast message into a Request and a Response back
+// into a Beast message. Header names are stored lower-case; lookups are case-insensitive.
+//
+// Thread-safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mc::server {
+
+struct Request {
+  std::string method;                             // upper-case: "GET", "POST", ...
+  std::string target;                             // as received: path plus query
+  std::string path;                               // percent-decoded path without the query
+  std::multimap<std::string, std::string> query;  // decoded query parameters
+  std::map<std::string, std::string> headers;     // lower-case names
+  std::string body;
+  std::string remote_ip;
+  std::string request_id;
+
+  // The header's value, or nullopt. `name` may be in any case.
+  std::optional<std::string_view> header(std::string_view name) const;
+  // The first value of query parameter `name`, or nullopt.
+  std::optional<std::string_view> query_param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  Response& set_header(std::string name, std::string value);
+  // Builds a JSON response.
+  static Response json(int status, std::string body);
+};
+
+// Splits a request target into its decoded path and decoded query parameters. Returns false
+// when the target is not an origin-form path or has a malformed percent escape.
+bool split_target(std::string_view target, std::string& path,
+                  std::multimap<std::string, std::string>& query);
+
+// Lower-cases ASCII letters.
+std::string ascii_lower(std::string_view text);
+
+}  // namespace mc::server

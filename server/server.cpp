@@ -1,0 +1,224 @@
+// server/server.cpp — start-up, the I/O and handler pools, signals and graceful shutdown.
+#include "server.h"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+#include "dialect_registry.h"
+#include "marketcore/crypto.h"
+#include "marketcore/encoding.h"
+#include "marketcore/memory_auth_stores.h"
+#include "ops_dialect.h"
+#include "scheduler.h"
+#include "transport.h"
+
+namespace mc::server {
+namespace {
+
+constexpr int64_t kScheduleIntervalMs = 500;
+constexpr int64_t kDrainPollMs = 20;
+constexpr size_t kIdempotencyEntriesMax = 200'000;
+constexpr int64_t kIdempotencyRetentionMs = 24 * kMillisecondsPerHour;
+
+int32_t hardware_threads() {
+  const unsigned count = std::thread::hardware_concurrency();
+  return count == 0 ? 2 : static_cast<int32_t>(count);
+}
+
+void progress_line(std::string_view message) {
+  std::fprintf(stderr, "marketcore-server: %.*s\n", static_cast<int>(message.size()),
+               message.data());
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerContext context;
+  Router router;
+  RateLimiter limiter;
+  IdempotencyCache idempotency{kIdempotencyEntriesMax, kIdempotencyRetentionMs};
+  std::unique_ptr<AccessLog> access_log;
+  std::unique_ptr<HttpService> service;
+  boost::asio::io_context io;
+  std::unique_ptr<boost::asio::thread_pool> handlers;
+  std::unique_ptr<TransportShared> transport;
+  std::shared_ptr<Listener> listener;
+  std::vector<std::unique_ptr<BackgroundComponent>> components;
+  boost::asio::signal_set signals{io, SIGINT, SIGTERM};
+  boost::asio::steady_timer drain_timer{io};
+  int64_t drain_deadline_us = 0;
+
+  Status open_engine();
+  Status mount_dialects();
+  Status bind();
+  void begin_shutdown();
+  void poll_drain();
+};
+
+Status Server::Impl::open_engine() {
+  ServerConfig& config = context.config;
+  if (config.admin_key.empty() && config.test_mode) {
+    MC_TRY_ASSIGN(std::string random, crypto::random_bytes(24));
+    config.admin_key = "mc_admin_" + encoding::hex_encode(random);
+    progress_line("test mode: generated admin key " + config.admin_key);
+  }
+  progress_line("opening database " + config.database_path);
+  EngineOptions options;
+  options.database_path = config.database_path;
+  options.durability = config.durability_full ? Durability::full : Durability::normal;
+  options.progress = progress_line;
+  MC_TRY_ASSIGN(context.engine, Engine::open(std::move(options)));
+  context.clock = system_clock();
+  for (const std::string& name : config.markets) {
+    MC_TRY_ASSIGN(MarketConfig market, builtin_market_config(name));
+    market.test_mode = config.test_mode;
+    Result<Market> ensured = context.engine->ensure_market(market);
+    if (!ensured.ok()) return ensured.status();
+    progress_line("market " + name + " ready (id " + std::to_string(ensured->id) + ")");
+  }
+  // API keys: the library's ApiKeyStore interface; this build keeps them in memory.
+  context.api_key_store = std::make_shared<auth::MemoryApiKeyStore>(1'000'000);
+  context.api_keys = std::make_unique<auth::ApiKeys>(context.api_key_store, context.clock);
+  return ok_status();
+}
+
+Status Server::Impl::mount_dialects() {
+  ServerConfig& config = context.config;
+  if (config.dialects.empty()) {
+    for (const std::string& name : built_dialects()) config.dialects.push_back({name, ""});
+  }
+  for (const DialectMountConfig& mount : config.dialects) {
+    MC_TRY_ASSIGN(std::shared_ptr<Dialect> dialect, make_dialect(mount.name, context));
+    const std::string prefix = mount.prefix.empty() ? dialect->default_prefix() : mount.prefix;
+    MC_TRY(router.mount(prefix, dialect));
+    progress_line("dialect " + mount.name + " at " + (prefix.empty() ? "/" : prefix));
+  }
+  return router.mount("", make_ops_dialect(context), /*exclusive=*/false);
+}
+
+Status Server::Impl::bind() {
+  ServerConfig& config = context.config;
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(config.listen_host, ec);
+  if (ec) {
+    return invalid_argument("bad_listen_address", "not an IP address: " + config.listen_host);
+  }
+  std::map<std::string, RateLimitRule> rules;
+  for (const auto& mount : router.mounts()) {
+    for (const auto& [route_class, rule] : mount->dialect->default_rate_limits()) {
+      rules[mount->dialect->name() + "." + route_class] = rule;
+    }
+  }
+  for (const auto& [name, rule] : config.rate_limits) rules[name] = rule;
+  access_log = std::make_unique<AccessLog>(config.access_log ? stdout : nullptr);
+  service = std::make_unique<HttpService>(ServiceParts{.router = &router,
+                                                       .limiter = &limiter,
+                                                       .metrics = &context.metrics,
+                                                       .access_log = access_log.get(),
+                                                       .idempotency = &idempotency,
+                                                       .clock = context.clock,
+                                                       .rate_limits = std::move(rules)});
+  const int32_t io_threads = config.io_threads > 0 ? config.io_threads : hardware_threads();
+  config.io_threads = io_threads;
+  if (config.handler_threads <= 0) config.handler_threads = 4 * io_threads;
+  handlers = std::make_unique<boost::asio::thread_pool>(config.handler_threads);
+  transport.reset(
+      new TransportShared{.config = config, .service = *service, .handlers = *handlers});
+  listener = std::make_shared<Listener>(io, *transport);
+  return listener->open({address, config.listen_port});
+}
+
+void Server::Impl::begin_shutdown() {
+  if (transport->draining.exchange(true)) return;
+  context.draining.store(true);
+  progress_line("shutting down: finishing in-flight requests");
+  boost::system::error_code ec;
+  signals.cancel(ec);
+  listener->close();
+  transport->registry.drain_all();
+  drain_deadline_us = monotonic_us() + context.config.shutdown_grace_ms * 1000;
+  poll_drain();
+}
+
+void Server::Impl::poll_drain() {
+  const bool idle = transport->registry.size() == 0 && transport->requests_in_flight.load() == 0;
+  if (idle || monotonic_us() >= drain_deadline_us) {
+    if (!idle) progress_line("grace time over: closing remaining connections");
+    io.stop();
+    return;
+  }
+  transport->registry.drain_all();
+  drain_timer.expires_after(std::chrono::milliseconds(kDrainPollMs));
+  drain_timer.async_wait([this](boost::system::error_code ec) {
+    if (!ec) poll_drain();
+  });
+}
+
+Result<std::unique_ptr<Server>> Server::create(ServerConfig config) {
+  auto impl = std::make_unique<Impl>();
+  impl->context.config = std::move(config);
+  MC_TRY(impl->open_engine());
+  MC_TRY(impl->mount_dialects());
+  MC_TRY(impl->bind());
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() = default;
+
+void Server::add_component(std::unique_ptr<BackgroundComponent> component) {
+  impl_->components.push_back(std::move(component));
+}
+
+Status Server::mount(std::string prefix, std::shared_ptr<Dialect> dialect, bool exclusive) {
+  return impl_->router.mount(std::move(prefix), std::move(dialect), exclusive);
+}
+
+ServerContext& Server::context() {
+  return impl_->context;
+}
+uint16_t Server::port() const {
+  return impl_->listener->port();
+}
+
+void Server::stop() {
+  boost::asio::post(impl_->io, [impl = impl_.get()] { impl->begin_shutdown(); });
+}
+
+Status Server::run() {
+  Impl& impl = *impl_;
+  impl.components.insert(impl.components.begin(),
+                         std::make_unique<Scheduler>(impl.context, kScheduleIntervalMs));
+  for (size_t i = 0; i < impl.components.size(); ++i) {
+    Status started = impl.components[i]->start();
+    if (!started.ok()) {
+      for (size_t j = i; j-- > 0;) impl.components[j]->stop();
+      return started;
+    }
+  }
+  impl.signals.async_wait([&impl](boost::system::error_code ec, int) {
+    if (!ec) impl.begin_shutdown();
+  });
+  impl.listener->run();
+  impl.context.ready.store(true);
+  const ServerConfig& config = impl.context.config;
+  std::fprintf(stderr,
+               "marketcore-server: listening on http://%s:%u (%s mode, %d I/O threads, %d handler "
+               "threads)\n",
+               config.listen_host.c_str(), static_cast<unsigned>(port()),
+               config.test_mode ? "test" : "production", config.io_threads, config.handler_threads);
+  std::vector<std::thread> threads;
+  for (int32_t i = 1; i < config.io_threads; ++i) threads.emplace_back([&impl] { impl.io.run(); });
+  impl.io.run();
+  for (std::thread& thread : threads) thread.join();
+  impl.handlers->join();
+  for (size_t i = impl.components.size(); i-- > 0;) impl.components[i]->stop();
+  progress_line("stopped");
+  return ok_status();
+}
+
+}  // namespace mc::server
