@@ -1,8 +1,11 @@
 // The 1337MKT contract lifecycle (seed 000): one doer's contract on a funded lead, created as
-// a child job (parent_job_id = the lead, poster = the leader, worker = the doer).
+// a child job (parent_job_id = the lead, poster = the leader, worker = the doer). The doer
+// takes it (create_job with the doer as poster_id: the engine makes the leader the payer and
+// the doer the worker), or the leader creates it for a named worker.
 //
-//   create              poster   → active   contracts_available (on the lead); draw_from_parent;
-//                                           Record::take_contract                contract.created
+//   create              candidate|poster  → active   contracts_available (on the lead);
+//                                           draw_from_parent; Record::take_contract
+//                                                                           contract.created
 //   submit_proof        worker   active → proof_submitted  before_deadline; Record::proof
 //                                                                          contract.proof_submitted
 //   approve             poster   proof_submitted → approved   pay_worker     contract.approved
@@ -109,7 +112,7 @@ LifecycleDefinition make_contract() {
                 {"expired", true}};
   def.creation = {.name = "create",
                   .to = "active",
-                  .roles = {Role::poster},
+                  .roles = {Role::candidate, Role::poster},
                   .guards = {{.kind = GuardKind::contracts_available}},
                   .effects = {{.kind = EffectKind::draw_from_parent}},
                   .records = {Record::take_contract},
