@@ -52,6 +52,8 @@
 
 namespace mc {
 
+class WebhookRegistry;  // marketcore/webhooks.h
+
 enum class Durability : int32_t {
   full = 0,    // no acknowledged write is lost, even on power loss (default)
   normal = 1,  // survives a process crash; the last commits may be lost on power loss
@@ -254,6 +256,11 @@ class Engine {
 
   // --- events --------------------------------------------------------------------------
   Result<std::vector<Event>> events(const EventQuery& query);
+
+  // --- webhooks ------------------------------------------------------------------------
+  // Outgoing webhook endpoints and deliveries over this engine's store (include
+  // marketcore/webhooks.h to use it). The handle is valid while the Engine lives.
+  WebhookRegistry webhooks();
 
  private:
   struct Impl;

@@ -33,6 +33,7 @@
 #include "marketcore/market.h"
 #include "marketcore/party.h"
 #include "marketcore/status.h"
+#include "marketcore/webhooks.h"
 
 namespace mc::store {
 
@@ -137,6 +138,23 @@ class Reader {
   // Recomputes every balance from the transfers and checks Σ = 0 per market, each account's
   // stored balance, no forbidden negative balance, and every resolved hold's account empty.
   virtual Result<LedgerReport> verify_ledger() = 0;
+
+  // --- webhooks (outgoing delivery, marketcore/webhooks.h) --------------------------------
+  // not_found/"webhook_endpoint_not_found" (inactive endpoints are still found).
+  virtual Result<WebhookEndpoint> webhook_endpoint(WebhookEndpointId id) = 0;
+  // Active endpoints, oldest first: of `market` (0 = every market), with `party` only that
+  // party's.
+  virtual Result<std::vector<WebhookEndpoint>> webhook_endpoints(MarketId market,
+                                                                 std::optional<PartyId> party) = 0;
+  // not_found/"webhook_delivery_not_found".
+  virtual Result<WebhookDelivery> webhook_delivery(WebhookDeliveryId id) = 0;
+  // Newest first.
+  virtual Result<std::vector<WebhookDelivery>> webhook_deliveries(
+      const WebhookDeliveryFilter& filter) = 0;
+  // Earliest next attempt of a pending delivery of an active endpoint.
+  virtual Result<std::optional<int64_t>> next_webhook_due_at() = 0;
+  virtual Result<WebhookBacklog> webhook_backlog() = 0;
+  // --- end of webhooks ----------------------------------------------------------------------
 };
 
 // A write unit's view: the reads above plus every mutation. All mutations of a failed unit
@@ -221,6 +239,24 @@ class Transaction : public Reader {
   virtual Result<int64_t> insert_dispute(const Dispute& dispute) = 0;
   virtual Status update_dispute(const Dispute& dispute) = 0;
   virtual Status upsert_dispute_vote(const DisputeVote& vote) = 0;
+
+  // --- webhooks (outgoing delivery, marketcore/webhooks.h) --------------------------------
+  virtual Result<WebhookEndpointId> insert_webhook_endpoint(const WebhookEndpoint& endpoint) = 0;
+  // Moves the endpoint's outbox cursor (never backwards).
+  virtual Status set_webhook_endpoint_cursor(WebhookEndpointId id, int64_t cursor_sequence) = 0;
+  // not_found/"webhook_endpoint_not_found".
+  virtual Status deactivate_webhook_endpoint(WebhookEndpointId id) = 0;
+  // Inserts a delivery; one already queued for the same (endpoint, event) is left alone and
+  // false is returned.
+  virtual Result<bool> insert_webhook_delivery(const WebhookDelivery& delivery) = 0;
+  // Pending deliveries of active endpoints whose next attempt is due at now, earliest first.
+  virtual Result<std::vector<WebhookDelivery>> due_webhook_deliveries(int32_t limit) = 0;
+  // Writes status, attempts, first/next attempt times, last status and error, updated_at_ms.
+  // not_found/"webhook_delivery_not_found".
+  virtual Status update_webhook_delivery(const WebhookDelivery& delivery) = 0;
+  // Deletes delivered deliveries last updated before `before_ms`; returns how many.
+  virtual Result<int64_t> purge_webhook_deliveries(int64_t before_ms) = 0;
+  // --- end of webhooks ----------------------------------------------------------------------
 };
 
 // Counters of the writer since open (group commit at work: units_committed / batches).

@@ -228,6 +228,42 @@ CREATE TABLE idempotency (
 ) WITHOUT ROWID;
 CREATE INDEX idempotency_created ON idempotency(created_at_ms);
 )sql",
+      // 2: outgoing webhooks — endpoints with their outbox cursor, and one delivery row per
+      // (endpoint, event) with its retry state; status 0 pending, 1 delivered, 2 dead.
+      R"sql(
+CREATE TABLE webhook_endpoints (
+  id INTEGER PRIMARY KEY,
+  market_id INTEGER NOT NULL REFERENCES markets(id),
+  party_id INTEGER,
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  scheme INTEGER NOT NULL,
+  signature_header TEXT NOT NULL,
+  event_types_json TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  cursor_sequence INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX webhook_endpoints_market ON webhook_endpoints(market_id, party_id);
+CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY,
+  endpoint_id INTEGER NOT NULL REFERENCES webhook_endpoints(id),
+  market_id INTEGER NOT NULL,
+  event_sequence INTEGER NOT NULL,
+  event_type TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  first_attempt_at_ms INTEGER NOT NULL,
+  next_attempt_at_ms INTEGER NOT NULL,
+  last_http_status INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  UNIQUE (endpoint_id, event_sequence)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at_ms);
+CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, id);
+)sql",
   };
   return list;
 }

@@ -99,6 +99,23 @@ class SqliteTransaction final : public Transaction {
   Status update_dispute(const Dispute& dispute) override;
   Status upsert_dispute_vote(const DisputeVote& vote) override;
 
+  // Webhooks (webhooks_sql.cpp).
+  Result<WebhookEndpoint> webhook_endpoint(WebhookEndpointId id) override;
+  Result<std::vector<WebhookEndpoint>> webhook_endpoints(MarketId market,
+                                                         std::optional<PartyId> party) override;
+  Result<WebhookDelivery> webhook_delivery(WebhookDeliveryId id) override;
+  Result<std::vector<WebhookDelivery>> webhook_deliveries(
+      const WebhookDeliveryFilter& filter) override;
+  Result<std::optional<int64_t>> next_webhook_due_at() override;
+  Result<WebhookBacklog> webhook_backlog() override;
+  Result<WebhookEndpointId> insert_webhook_endpoint(const WebhookEndpoint& endpoint) override;
+  Status set_webhook_endpoint_cursor(WebhookEndpointId id, int64_t cursor_sequence) override;
+  Status deactivate_webhook_endpoint(WebhookEndpointId id) override;
+  Result<bool> insert_webhook_delivery(const WebhookDelivery& delivery) override;
+  Result<std::vector<WebhookDelivery>> due_webhook_deliveries(int32_t limit) override;
+  Status update_webhook_delivery(const WebhookDelivery& delivery) override;
+  Result<int64_t> purge_webhook_deliveries(int64_t before_ms) override;
+
  private:
   // Ledger internals (ledger_sql.cpp).
   Result<std::optional<AccountRow>> find_account(const AccountRef& ref);
