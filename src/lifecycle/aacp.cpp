@@ -4,9 +4,10 @@
 //   fund            poster     OPEN → FUNDED          before_deadline; fund_escrow, lock client
 //                                                     stake 5 %, lock evaluator stake 10 %
 //                                                                                   job.funded
-//   set_provider    poster     FUNDED → FUNDED        before_deadline; Record::worker_from_request,
-//                                                     lock provider stake 10 % job.provider_set
-//   submit          worker     FUNDED → SUBMITTED     before_deadline; Record::proof job.submitted
+//   set_provider    poster     FUNDED → FUNDED        before_deadline; Record::worker_from_request
+//                                                                                   job.provider_set
+//   submit          worker     FUNDED → SUBMITTED     before_deadline; lock provider stake 10 %;
+//                                                     Record::proof                 job.submitted
 //   complete        evaluator  SUBMITTED → COMPLETED  pay_worker (2 % platform, 3 % evaluator,
 //                                                     rest provider); Record::verdict job.completed
 //   reject          evaluator  SUBMITTED → REJECTED   refund_poster; Record::verdict job.rejected
@@ -31,7 +32,9 @@
 // Money moves at evaluation, as the seed says ("COMPLETED — Provider paid"); COMPLETED and
 // REJECTED stay open for 48 h as dispute windows and a timer closes them into terminal
 // SETTLED_* states (the dialect shows them as COMPLETED / REJECTED). A verdict cannot claw the
-// escrow back: it moves stakes and the deposit. See docs/lifecycles.md.
+// escrow back: it moves stakes and the deposit. The provider's stake is locked by its own
+// submit, since effects run before records and set_provider's pick is a record (a provider
+// without the stake cannot submit). See docs/lifecycles.md.
 #include <string_view>
 
 #include "marketcore/clock.h"
@@ -72,7 +75,6 @@ std::vector<TransitionDef> work_steps() {
        .to = "FUNDED",
        .roles = {Role::poster},
        .guards = {in_time},
-       .effects = {lock(Role::worker, 1000)},
        .records = {Record::worker_from_request},
        .events = {"job.provider_set"}},
       {.name = "submit",
@@ -80,6 +82,7 @@ std::vector<TransitionDef> work_steps() {
        .to = "SUBMITTED",
        .roles = {Role::worker},
        .guards = {in_time},
+       .effects = {lock(Role::worker, 1000)},
        .records = {Record::proof},
        .events = {"job.submitted"}},
       {.name = "complete",
