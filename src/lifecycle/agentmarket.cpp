@@ -8,6 +8,16 @@
 //   expire    system     open → expired         refund_poster               task.expired
 //   timeout   system     assigned → expired     refund_poster               task.timeout
 //
+// Direct execution (POST /api/execute): the task is created with the hired agent as its
+// worker, then leaves `open` at once for `executing` while the agent's endpoint runs:
+//   start_execution    poster    open → executing        (no money moves)   task.executing
+//   deliver_execution  platform  executing → completed   pay_worker; Record::result
+//                                                                           task.completed
+//   fail_execution     platform  executing → failed      refund_poster      task.failed
+//   execution_timeout  system    executing → failed      refund_poster      task.failed
+// The platform role is the library's execute call acting as the market operator once the
+// endpoint answered. The 10-minute timer bounds the escrow of a call whose host died.
+//
 // The seed has no expiry, cancel or work timeout; decisions (docs/lifecycles.md):
 //   - an open task nobody accepts expires 30 days after posting and the budget is refunded;
 //   - the poster may cancel while the task is open (nobody has started work);
@@ -24,7 +34,8 @@ LifecycleDefinition make_agentmarket() {
   LifecycleDefinition def;
   def.name = "agentmarket";
   def.states = {
-      {"open"}, {"assigned"}, {"completed", true}, {"cancelled", true}, {"expired", true}};
+      {"open"},          {"assigned"},    {"executing"}, {"completed", true}, {"cancelled", true},
+      {"expired", true}, {"failed", true}};
   def.creation = {.name = "create",
                   .to = "open",
                   .roles = {Role::poster},
@@ -62,11 +73,38 @@ LifecycleDefinition make_agentmarket() {
        .roles = {Role::system},
        .effects = {{.kind = EffectKind::refund_poster}},
        .events = {"task.timeout"}},
+      {.name = "start_execution",
+       .from = {"open"},
+       .to = "executing",
+       .roles = {Role::poster},
+       .events = {"task.executing"}},
+      {.name = "deliver_execution",
+       .from = {"executing"},
+       .to = "completed",
+       .roles = {Role::platform},
+       .effects = {{.kind = EffectKind::pay_worker}},
+       .records = {Record::result},
+       .events = {"task.completed"}},
+      {.name = "fail_execution",
+       .from = {"executing"},
+       .to = "failed",
+       .roles = {Role::platform},
+       .effects = {{.kind = EffectKind::refund_poster}},
+       .events = {"task.failed"}},
+      {.name = "execution_timeout",
+       .from = {"executing"},
+       .to = "failed",
+       .roles = {Role::system},
+       .effects = {{.kind = EffectKind::refund_poster}},
+       .events = {"task.failed"}},
   };
   def.timers = {
       {.state = "open", .transition = "expire", .after_ms = 30 * kMillisecondsPerDay},
       {.state = "assigned", .transition = "timeout", .after_ms = 24 * kMillisecondsPerHour},
       {.state = "assigned", .transition = "timeout", .base = TimerBase::work_timeout},
+      {.state = "executing",
+       .transition = "execution_timeout",
+       .after_ms = 10 * kMillisecondsPerMinute},
   };
   return def;
 }
