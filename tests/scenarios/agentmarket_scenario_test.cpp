@@ -71,3 +71,35 @@ TEST_CASE("scenario agentmarket: an assigned task not completed in 24 h is refun
   s.fire_refused(open.id, "complete", worker, "wrong_state");
   CHECK(s.available(worker) == 0);
 }
+
+TEST_CASE("scenario agentmarket: direct execution pays, fails, or times out into a refund") {
+  Scenario s("agentmarket");
+  const mc::PartyId poster = s.party({.available_minor = 100});
+  const mc::PartyId hired = s.party();
+  auto hire = [&] {
+    mc::CreateJob request = task(poster, 15);
+    request.worker_id = hired;
+    const mc::Job job = s.create(request);
+    CHECK(s.fire_ok(job.id, "start_execution", poster).state == "executing");
+    return job;
+  };
+  const mc::Job delivered = hire();
+  mc::FireTransition deliver{.job_id = delivered.id, .transition = "deliver_execution"};
+  deliver.as_platform = true;
+  deliver.result_text = "Packets flow like streams...";
+  CHECK(s.fire_ok(deliver).state == "completed");
+  CHECK(s.available(hired) == 13);
+  CHECK(s.available(poster) == 85);
+
+  const mc::Job failed = hire();
+  mc::FireTransition fail{.job_id = failed.id, .transition = "fail_execution"};
+  fail.as_platform = true;
+  CHECK(s.fire_ok(fail).state == "failed");
+  CHECK(s.available(poster) == 85);
+
+  const mc::Job stranded = hire();
+  s.advance_ms(10 * mc::kMillisecondsPerMinute);
+  CHECK(s.job(stranded.id).state == "failed");
+  CHECK(s.available(poster) == 85);
+  CHECK(s.available(hired) == 13);
+}
