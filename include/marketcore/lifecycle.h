@@ -183,12 +183,14 @@ struct LifecycleDefinition {
 
 // Checks a definition: non-empty unique state and transition names; every from/to state and
 // timer state known; creation has no from-states; every timer's transition may fire from its
-// state as Role::system; terminal states have no outgoing transitions; every non-terminal
-// state has at least one timer whose base cannot be absent (entered_state, work_timeout when
-// the lifecycle guarantees one, submitted) or a deadline timer paired with an entered_state
-// fallback — so every job leaves every non-terminal state in bounded time.
+// state as Role::system, leaves the state and has no guard (nothing may block a timed exit);
+// terminal states have no outgoing transitions; every non-terminal state has at least one
+// timer whose due time always exists (entered_state or submitted). Deadline and work-timeout
+// timers do not count alone (a job may have neither): pair them with an entered_state
+// fallback. So every job leaves every non-terminal state in bounded time.
 // Returns invalid_argument with a detail naming the rule ("unknown_state",
-// "state_without_timed_exit", ...) and a message naming the state or transition.
+// "state_without_timed_exit", "timer_transition_guarded", ...; the list is in
+// docs/lifecycles.md) and a message naming the state or transition.
 Status validate_lifecycle(const LifecycleDefinition& definition);
 
 // Built-in definitions of the five seeds (see docs/lifecycles.md for the decisions).
