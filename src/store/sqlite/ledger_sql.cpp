@@ -72,7 +72,12 @@ Result<AccountRow> SqliteTransaction::ensure_account(const AccountRef& ref) {
   if (!ledger::account_kind_from_int(static_cast<int64_t>(ref.kind))) {
     return invalid_argument("account_kind_unknown", "unknown account kind", "kind");
   }
-  MC_TRY(market(ref.market_id));
+  {
+    MC_TRY_ASSIGN(Statement exists, connection_.prepare("SELECT 1 FROM markets WHERE id = ?1"));
+    exists.bind(1, ref.market_id);
+    MC_TRY_ASSIGN(bool has_row, exists.step());
+    if (!has_row) return not_found("market_not_found", "no such market");
+  }
   AccountRow row;
   row.ref = ref;
   row.allow_negative = ledger::may_go_negative(ref.kind);

@@ -64,7 +64,7 @@ bool read_int(simdjson::dom::element object, std::string_view key, T& out) {
 }
 
 Status decode_settings(std::string_view text, MarketConfig& config) {
-  simdjson::dom::parser parser;
+  thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
   simdjson::dom::element fees;
   simdjson::dom::element limits;

@@ -28,57 +28,51 @@ std::string name(AccountId id, const AccountCheck& account) {
 
 }  // namespace
 
-Result<LedgerReport> SqliteTransaction::verify_ledger() {
-  LedgerReport report;
-  std::unordered_map<AccountId, AccountCheck> accounts;
-  std::unordered_map<MarketId, std::pair<__int128, __int128>> sums;  // stored, recomputed
-  {
-    MC_TRY_ASSIGN(Statement stmt, connection_.prepare("SELECT id FROM markets"));
-    while (true) {
-      MC_TRY_ASSIGN(bool has_row, stmt.step());
-      if (!has_row) break;
-      sums[stmt.column_int64(0)] = {0, 0};
-      ++report.markets_checked;
-    }
-  }
-  MC_TRY_ASSIGN(Statement account_rows,
-                connection_.prepare("SELECT id, market_id, kind, owner_id, balance_minor, "
-                                    "allow_negative FROM accounts"));
+namespace {
+
+using AccountChecks = std::unordered_map<AccountId, AccountCheck>;
+
+Status load_accounts(Connection& connection, LedgerReport& report, AccountChecks& accounts) {
+  MC_TRY_ASSIGN(Statement stmt, connection.prepare("SELECT id, market_id, kind, owner_id, "
+                                                   "balance_minor, allow_negative FROM accounts"));
   while (true) {
-    MC_TRY_ASSIGN(bool has_row, account_rows.step());
+    MC_TRY_ASSIGN(bool has_row, stmt.step());
     if (!has_row) break;
-    const AccountId id = account_rows.column_int64(0);
+    const AccountId id = stmt.column_int64(0);
     AccountCheck& account = accounts[id];
-    account.market_id = account_rows.column_int64(1);
-    std::optional<AccountKind> kind = ledger::account_kind_from_int(account_rows.column_int64(2));
+    account.market_id = stmt.column_int64(1);
+    std::optional<AccountKind> kind = ledger::account_kind_from_int(stmt.column_int64(2));
     if (!kind) report.problems.push_back("account " + std::to_string(id) + " has unknown kind");
     account.kind = kind.value_or(AccountKind::world);
-    account.owner_id = account_rows.column_int64(3);
-    account.stored_minor = account_rows.column_int64(4);
-    account.allow_negative = account_rows.column_int64(5) != 0;
+    account.owner_id = stmt.column_int64(3);
+    account.stored_minor = stmt.column_int64(4);
+    account.allow_negative = stmt.column_int64(5) != 0;
     ++report.accounts_checked;
   }
-  MC_TRY_ASSIGN(Statement transfer_rows,
-                connection_.prepare("SELECT id, market_id, debit_account_id, credit_account_id, "
-                                    "amount_minor FROM transfers"));
+  return ok_status();
+}
+
+// Recomputes every balance from the transfers, with checked arithmetic.
+Status replay_transfers(Connection& connection, LedgerReport& report, AccountChecks& accounts) {
+  MC_TRY_ASSIGN(Statement stmt,
+                connection.prepare("SELECT id, market_id, debit_account_id, credit_account_id, "
+                                   "amount_minor FROM transfers"));
   while (true) {
-    MC_TRY_ASSIGN(bool has_row, transfer_rows.step());
+    MC_TRY_ASSIGN(bool has_row, stmt.step());
     if (!has_row) break;
     ++report.transfers_checked;
-    const TransferId id = transfer_rows.column_int64(0);
-    const MarketId market = transfer_rows.column_int64(1);
-    const int64_t amount_minor = transfer_rows.column_int64(4);
-    auto debit = accounts.find(transfer_rows.column_int64(2));
-    auto credit = accounts.find(transfer_rows.column_int64(3));
+    const std::string name = "transfer " + std::to_string(stmt.column_int64(0));
+    const MarketId market = stmt.column_int64(1);
+    const int64_t amount_minor = stmt.column_int64(4);
+    auto debit = accounts.find(stmt.column_int64(2));
+    auto credit = accounts.find(stmt.column_int64(3));
     if (debit == accounts.end() || credit == accounts.end()) {
-      report.problems.push_back("transfer " + std::to_string(id) + " names a missing account");
+      report.problems.push_back(name + " names a missing account");
       continue;
     }
-    if (amount_minor <= 0) {
-      report.problems.push_back("transfer " + std::to_string(id) + " is not positive");
-    }
+    if (amount_minor <= 0) report.problems.push_back(name + " is not positive");
     if (debit->second.market_id != market || credit->second.market_id != market) {
-      report.problems.push_back("transfer " + std::to_string(id) + " crosses markets");
+      report.problems.push_back(name + " crosses markets");
     }
     Result<int64_t> debited = checked_sub(debit->second.recomputed_minor, amount_minor);
     Result<int64_t> credited = checked_add(credit->second.recomputed_minor, amount_minor);
@@ -87,6 +81,14 @@ Result<LedgerReport> SqliteTransaction::verify_ledger() {
     debit->second.overflowed = debit->second.overflowed || !debited.ok();
     credit->second.overflowed = credit->second.overflowed || !credited.ok();
   }
+  return ok_status();
+}
+
+// Per account: stored = recomputed, the allow_negative flag and the non-negative rule; per
+// market: Σ stored = Σ recomputed = 0 (`sums` lists every market, even an empty one).
+void check_balances(const AccountChecks& accounts,
+                    std::unordered_map<MarketId, std::pair<__int128, __int128>>& sums,
+                    LedgerReport& report) {
   for (const auto& [id, account] : accounts) {
     auto& [stored_sum, recomputed_sum] = sums[account.market_id];
     stored_sum += account.stored_minor;
@@ -107,27 +109,47 @@ Result<LedgerReport> SqliteTransaction::verify_ledger() {
   }
   for (const auto& [market, totals] : sums) {
     if (totals.first != 0 || totals.second != 0) {
-      report.problems.push_back(
-          "market " + std::to_string(market) + " does not sum to zero (stored " +
-          std::to_string(static_cast<int64_t>(totals.first)) + ", recomputed " +
-          std::to_string(static_cast<int64_t>(totals.second)) + ")");
+      report.problems.push_back("market " + std::to_string(market) + " does not sum to zero");
     }
   }
-  MC_TRY_ASSIGN(Statement holds,
-                connection_.prepare("SELECT id, state, hold_account_id FROM holds"));
+}
+
+// Every hold has its account; a resolved hold's account is empty.
+Status check_holds(Connection& connection, const AccountChecks& accounts, LedgerReport& report) {
+  MC_TRY_ASSIGN(Statement stmt, connection.prepare("SELECT id, state, hold_account_id FROM holds"));
   while (true) {
-    MC_TRY_ASSIGN(bool has_row, holds.step());
+    MC_TRY_ASSIGN(bool has_row, stmt.step());
     if (!has_row) break;
-    auto account = accounts.find(holds.column_int64(2));
-    const bool resolved = holds.column_int64(1) != static_cast<int64_t>(HoldState::held);
+    const std::string name = "hold " + std::to_string(stmt.column_int64(0));
+    auto account = accounts.find(stmt.column_int64(2));
+    const bool resolved = stmt.column_int64(1) != static_cast<int64_t>(HoldState::held);
     if (account == accounts.end()) {
-      report.problems.push_back("hold " + std::to_string(holds.column_int64(0)) +
-                                " has no account");
+      report.problems.push_back(name + " has no account");
     } else if (resolved && account->second.stored_minor != 0) {
-      report.problems.push_back("resolved hold " + std::to_string(holds.column_int64(0)) +
-                                " still holds " + std::to_string(account->second.stored_minor));
+      report.problems.push_back("resolved " + name + " still holds " +
+                                std::to_string(account->second.stored_minor));
     }
   }
+  return ok_status();
+}
+
+}  // namespace
+
+Result<LedgerReport> SqliteTransaction::verify_ledger() {
+  LedgerReport report;
+  std::unordered_map<MarketId, std::pair<__int128, __int128>> sums;  // stored, recomputed
+  MC_TRY_ASSIGN(Statement markets, connection_.prepare("SELECT id FROM markets"));
+  while (true) {
+    MC_TRY_ASSIGN(bool has_row, markets.step());
+    if (!has_row) break;
+    sums[markets.column_int64(0)] = {0, 0};
+    ++report.markets_checked;
+  }
+  AccountChecks accounts;
+  MC_TRY(load_accounts(connection_, report, accounts));
+  MC_TRY(replay_transfers(connection_, report, accounts));
+  check_balances(accounts, sums, report);
+  MC_TRY(check_holds(connection_, accounts, report));
   return report;
 }
 
