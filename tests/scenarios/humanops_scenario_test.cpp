@@ -166,3 +166,29 @@ TEST_CASE("scenario humanops: the deadline expires PENDING, ACCEPTED and IN_PROG
   CHECK(s.available(cast.agent) == 10'000);
   s.fire_refused(pending.id, "accept", cast.operator_id, "wrong_state");
 }
+
+TEST_CASE("scenario humanops: the fee tier follows the trailing 30-day spend") {
+  Scenario s("humanops");
+  const mc::PartyId agent = s.party({.available_minor = 1'000'000});
+  const mc::PartyId operator_id = s.party();
+  auto task = [&](int64_t reward_minor) {
+    return s.create({.poster_id = agent,
+                     .amount_minor = reward_minor,
+                     .title = "Inspect the site",
+                     .category = "INSPECTION",
+                     .deadline_at_ms = s.clock->now_ms() + mc::kMillisecondsPerDay});
+  };
+  const mc::Job big = task(430'000);  // $4,300 + 18 % = $5,074 spent once completed
+  CHECK(big.fees.platform_fee_minor == 77'400);
+  CHECK(task(10'000).fees.platform_fee_bps == 1800);  // nothing completed yet
+  s.fire_ok(big.id, "accept", operator_id);
+  mc::FireTransition submit{.job_id = big.id, .transition = "submit", .actor_id = operator_id};
+  submit.proof_json = R"({"photos":["https://r2.example/site.jpg"]})";
+  s.fire_ok(submit);
+  verify(s, big.id, 99);
+  const mc::Job growth = task(10'000);
+  CHECK(growth.fees.platform_fee_bps == 1500);
+  CHECK(growth.fees.platform_fee_minor == 1'500);
+  s.advance_ms(30 * mc::kMillisecondsPerDay + 1);  // the completion leaves the window
+  CHECK(task(10'000).fees.platform_fee_bps == 1800);
+}
