@@ -43,9 +43,11 @@ struct Server::Impl {
   IdempotencyCache idempotency{kIdempotencyEntriesMax, kIdempotencyRetentionMs};
   std::unique_ptr<AccessLog> access_log;
   std::unique_ptr<HttpService> service;
-  boost::asio::io_context io;
   std::unique_ptr<boost::asio::thread_pool> handlers;
   std::unique_ptr<TransportShared> transport;
+  // Declared after `transport`: destroying the io_context destroys connections still queued in
+  // it, and their destructors unregister from the transport's registry.
+  boost::asio::io_context io;
   std::shared_ptr<Listener> listener;
   std::vector<std::unique_ptr<BackgroundComponent>> components;
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
@@ -80,6 +82,11 @@ Status Server::Impl::open_engine() {
     if (!ensured.ok()) return ensured.status();
     progress_line("market " + name + " ready (id " + std::to_string(ensured->id) + ")");
   }
+  // Families the event-delivery component reports into (declared here so the names are fixed).
+  context.metrics.declare("marketcore_outbox_lag_events", "gauge",
+                          "Events written but not yet delivered, per consumer.");
+  context.metrics.declare("marketcore_webhook_failures_total", "counter",
+                          "Failed webhook delivery attempts.");
   // API keys: the library's ApiKeyStore interface; this build keeps them in memory.
   context.api_key_store = std::make_shared<auth::MemoryApiKeyStore>(1'000'000);
   context.api_keys = std::make_unique<auth::ApiKeys>(context.api_key_store, context.clock);
