@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "marketcore/auth_stores.h"
 #include "marketcore/dispute.h"
 #include "marketcore/events.h"
 #include "marketcore/job.h"
@@ -95,6 +96,25 @@ struct TransferFilter {
   int32_t limit = 50;
 };
 
+// --- auth stores: types of the auth section of Reader/Transaction ---------------------------
+// The expiring auth tables (API keys do not expire, they are revoked).
+enum class AuthTable : int32_t { nonces = 0, replay_keys = 1, refresh_tokens = 2 };
+
+// What spend_auth_refresh_token found, in the order it checks: unknown hash, revoked family,
+// already used (the family is now revoked), expired, else spent (now marked used).
+enum class RefreshTokenSpendOutcome : int32_t {
+  spent = 0,
+  unknown = 1,
+  revoked = 2,
+  reused = 3,
+  expired = 4,
+};
+struct RefreshTokenSpend {
+  RefreshTokenSpendOutcome outcome = RefreshTokenSpendOutcome::unknown;
+  auth::RefreshTokenRecord record;  // the stored token, unless unknown
+};
+// --- end of auth stores types ---------------------------------------------------------------
+
 // Queries available both to readers and inside a write unit (where they see the unit's own
 // uncommitted writes). not_found is returned as Code::not_found with a stable detail
 // ("job_not_found", "party_not_found", "market_not_found", "hold_not_found").
@@ -155,6 +175,13 @@ class Reader {
   virtual Result<std::optional<int64_t>> next_webhook_due_at() = 0;
   virtual Result<WebhookBacklog> webhook_backlog() = 0;
   // --- end of webhooks ----------------------------------------------------------------------
+
+  // --- auth stores (durable auth state, marketcore/auth_store_sqlite.h) ---------------------
+  // not_found/"api_key_unknown".
+  virtual Result<auth::ApiKeyRecord> api_key_by_hash(std::string_view key_hash) = 0;
+  // The owner's keys, revoked ones included, oldest first.
+  virtual Result<std::vector<auth::ApiKeyRecord>> api_keys_of_owner(std::string_view owner_id) = 0;
+  // --- end of auth stores -------------------------------------------------------------------
 };
 
 // A write unit's view: the reads above plus every mutation. All mutations of a failed unit
@@ -257,6 +284,39 @@ class Transaction : public Reader {
   // Deletes delivered deliveries last updated before `before_ms`; returns how many.
   virtual Result<int64_t> purge_webhook_deliveries(int64_t before_ms) = 0;
   // --- end of webhooks ----------------------------------------------------------------------
+
+  // --- auth stores (durable auth state, marketcore/auth_store_sqlite.h) ---------------------
+  // Each method is one statement (spend_auth_refresh_token: at most three) and reports its
+  // outcome as a value, never as a failed Status, so what it wrote (a spent nonce, a revoked
+  // family) commits with the unit.
+  // Inserts the nonce; false (nothing written) if that nonce exists.
+  virtual Result<bool> insert_auth_nonce(const auth::NonceRecord& record) = 0;
+  // Deletes the nonce and returns it as stored, expired or not; nullopt if there is none.
+  virtual Result<std::optional<auth::NonceRecord>> take_auth_nonce(std::string_view nonce) = 0;
+  // Records `key` until expires_at_ms, unless it is recorded with an expiry after now_ms.
+  // true when recorded, false when the key is still remembered (a replay).
+  virtual Result<bool> remember_auth_replay_key(std::string_view key, int64_t expires_at_ms,
+                                                int64_t now_ms) = 0;
+  // Inserts an unused token, revoked from the start if its family is revoked; false (nothing
+  // written) if that hash exists.
+  virtual Result<bool> insert_auth_refresh_token(const auth::RefreshTokenRecord& record) = 0;
+  // Marks the token used if it is unused, unrevoked and unexpired at now_ms (spent). A used
+  // token revokes its family (reused). See RefreshTokenSpend.
+  virtual Result<RefreshTokenSpend> spend_auth_refresh_token(std::string_view token_hash,
+                                                             int64_t now_ms) = 0;
+  // Sets revoked_at_ms on every unrevoked token of the family.
+  virtual Status revoke_auth_refresh_family(std::string_view family_id, int64_t now_ms) = 0;
+  // Inserts the key; false (nothing written) if its id or hash exists.
+  virtual Result<bool> insert_api_key(const auth::ApiKeyRecord& record) = 0;
+  // Sets revoked_at_ms of the owner's key if unset; false if the owner has no key `id`.
+  virtual Result<bool> revoke_api_key(std::string_view owner_id, std::string_view id,
+                                      int64_t now_ms) = 0;
+  // Raises last_used_at_ms to now_ms (never lowers it); false if there is no key `id`.
+  virtual Result<bool> touch_api_key(std::string_view id, int64_t now_ms) = 0;
+  // Deletes at most `rows_max` rows of `table` that expired at now_ms (expires_at_ms <=
+  // now_ms); returns how many.
+  virtual Result<int64_t> purge_expired_auth(AuthTable table, int64_t now_ms, int32_t rows_max) = 0;
+  // --- end of auth stores -------------------------------------------------------------------
 };
 
 // Counters of the writer since open (group commit at work: units_committed / batches).

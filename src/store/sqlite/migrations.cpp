@@ -264,6 +264,46 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at_ms);
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, id);
 )sql",
+      // 3: durable auth state (marketcore/auth_stores.h, src/store/sqlite/auth_sql.cpp) —
+      // single-use nonces, remembered request signatures and refresh tokens, each with its
+      // expiry (indexed for the bounded purge), and API keys by id, hash and owner.
+      R"sql(
+CREATE TABLE auth_nonces (
+  nonce TEXT PRIMARY KEY,
+  subject TEXT NOT NULL,
+  issued_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX auth_nonces_expires ON auth_nonces(expires_at_ms);
+CREATE TABLE auth_replay_keys (
+  key TEXT PRIMARY KEY,
+  expires_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX auth_replay_keys_expires ON auth_replay_keys(expires_at_ms);
+CREATE TABLE auth_refresh_tokens (
+  token_hash TEXT PRIMARY KEY,
+  family_id TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  issued_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  used_at_ms INTEGER,
+  revoked_at_ms INTEGER
+) WITHOUT ROWID;
+CREATE INDEX auth_refresh_tokens_family ON auth_refresh_tokens(family_id);
+CREATE INDEX auth_refresh_tokens_expires ON auth_refresh_tokens(expires_at_ms);
+CREATE TABLE api_keys (
+  sequence INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  owner_id TEXT NOT NULL,
+  key_hash TEXT NOT NULL UNIQUE,
+  display_prefix TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  revoked_at_ms INTEGER,
+  last_used_at_ms INTEGER
+);
+CREATE INDEX api_keys_owner ON api_keys(owner_id, sequence);
+)sql",
   };
   return list;
 }

@@ -116,6 +116,23 @@ class SqliteTransaction final : public Transaction {
   Status update_webhook_delivery(const WebhookDelivery& delivery) override;
   Result<int64_t> purge_webhook_deliveries(int64_t before_ms) override;
 
+  // Auth stores (auth_sql.cpp).
+  Result<auth::ApiKeyRecord> api_key_by_hash(std::string_view key_hash) override;
+  Result<std::vector<auth::ApiKeyRecord>> api_keys_of_owner(std::string_view owner_id) override;
+  Result<bool> insert_auth_nonce(const auth::NonceRecord& record) override;
+  Result<std::optional<auth::NonceRecord>> take_auth_nonce(std::string_view nonce) override;
+  Result<bool> remember_auth_replay_key(std::string_view key, int64_t expires_at_ms,
+                                        int64_t now_ms) override;
+  Result<bool> insert_auth_refresh_token(const auth::RefreshTokenRecord& record) override;
+  Result<RefreshTokenSpend> spend_auth_refresh_token(std::string_view token_hash,
+                                                     int64_t now_ms) override;
+  Status revoke_auth_refresh_family(std::string_view family_id, int64_t now_ms) override;
+  Result<bool> insert_api_key(const auth::ApiKeyRecord& record) override;
+  Result<bool> revoke_api_key(std::string_view owner_id, std::string_view id,
+                              int64_t now_ms) override;
+  Result<bool> touch_api_key(std::string_view id, int64_t now_ms) override;
+  Result<int64_t> purge_expired_auth(AuthTable table, int64_t now_ms, int32_t rows_max) override;
+
  private:
   // Ledger internals (ledger_sql.cpp).
   Result<std::optional<AccountRow>> find_account(const AccountRef& ref);
