@@ -53,6 +53,7 @@
 namespace mc {
 
 class WebhookRegistry;  // marketcore/webhooks.h
+struct AuthStores;      // marketcore/auth_store_sqlite.h
 
 enum class Durability : int32_t {
   full = 0,    // no acknowledged write is lost, even on power loss (default)
@@ -261,6 +262,12 @@ class Engine {
   // Outgoing webhook endpoints and deliveries over this engine's store (include
   // marketcore/webhooks.h to use it). The handle is valid while the Engine lives.
   WebhookRegistry webhooks();
+
+  // --- auth stores ---------------------------------------------------------------------
+  // Durable API keys, login nonces, replay guard and refresh tokens in this engine's
+  // database (include marketcore/auth_store_sqlite.h to use them). Each call returns new
+  // handles over the same tables; they may be called while the Engine lives.
+  AuthStores auth_stores();
 
  private:
   struct Impl;
