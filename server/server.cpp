@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "dialect_registry.h"
+#include "marketcore/auth_store_sqlite.h"
 #include "marketcore/crypto.h"
 #include "marketcore/encoding.h"
-#include "marketcore/memory_auth_stores.h"
 #include "ops_dialect.h"
 #include "scheduler.h"
 #include "transport.h"
@@ -87,8 +87,8 @@ Status Server::Impl::open_engine() {
                           "Events written but not yet delivered, per consumer.");
   context.metrics.declare("marketcore_webhook_failures_total", "counter",
                           "Failed webhook delivery attempts.");
-  // API keys: the library's ApiKeyStore interface; this build keeps them in memory.
-  context.api_key_store = std::make_shared<auth::MemoryApiKeyStore>(1'000'000);
+  // API keys: in the engine's database, so issued keys keep working across restarts.
+  context.api_key_store = context.engine->auth_stores().api_keys;
   context.api_keys = std::make_unique<auth::ApiKeys>(context.api_key_store, context.clock);
   return ok_status();
 }
