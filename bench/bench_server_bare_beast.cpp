@@ -1,7 +1,7 @@
-// bench_server_bare_beast — the baseline for bench_server: a minimal Boost.Beast HTTP/1.1
-// keep-alive server answering every request with the same small JSON body, on the same
-// threading model as marketcore-server (one strand per connection, N I/O threads).
-// Usage: bench_server_bare_beast PORT THREADS
+// marketcore_bare_beast (built from bench_server_bare_beast.cpp) — the baseline of bench_server:
+// a minimal Boost.Beast HTTP/1.1 keep-alive server answering every request with the same small
+// JSON body, on the same threading model as marketcore-server (one strand per connection, N I/O
+// threads). Usage: marketcore_bare_beast PORT THREADS
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
@@ -68,7 +68,7 @@ void accept(tcp::acceptor& acceptor, boost::asio::io_context& io) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: bench_server_bare_beast PORT THREADS\n");
+    std::fprintf(stderr, "usage: marketcore_bare_beast PORT THREADS\n");
     return 2;
   }
   try {
@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
     io.run();
     for (auto& thread : pool) thread.join();
   } catch (const std::exception& error) {
-    std::fprintf(stderr, "bench_server_bare_beast: %s\n", error.what());
+    std::fprintf(stderr, "marketcore_bare_beast: %s\n", error.what());
     return 1;
   }
   return 0;
