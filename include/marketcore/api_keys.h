@@ -36,6 +36,9 @@ struct CreatedApiKey {
 // True when `key` ends in 32 base62 body characters and a valid checksum.
 bool api_key_checksum_valid(std::string_view key);
 
+// A key's last-used time is recorded at most once per this interval.
+constexpr int64_t kApiKeyLastUsedResolutionMs = 60'000;
+
 class ApiKeys {
  public:
   // Requires: store and clock non-null.
@@ -44,7 +47,7 @@ class ApiKeys {
   // Returns: invalid_argument/"api_key_bad_prefix"; the store's insert codes; internal.
   Result<CreatedApiKey> create(std::string_view owner_id, std::string_view prefix,
                                std::string_view label);
-  // Finds the live key and records its use.
+  // Finds the live key and records its use (at most once per kApiKeyLastUsedResolutionMs).
   // Returns, in order: unauthenticated/"api_key_malformed" (shape or checksum),
   // "api_key_unknown", "api_key_revoked"; unavailable from the store.
   Result<ApiKeyRecord> authenticate(std::string_view key);

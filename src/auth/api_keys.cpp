@@ -95,9 +95,13 @@ Result<ApiKeyRecord> ApiKeys::authenticate(std::string_view key) {
     return found.status();
   }
   if (found->revoked_at_ms) return unauthenticated("api_key_revoked", "API key was revoked");
+  // Recording every use would make each authenticated read a durable write; a minute's
+  // resolution keeps "last used" meaningful at a fraction of the cost.
   const int64_t now_ms = clock_->now_ms();
-  MC_TRY(store_->touch(found->id, now_ms));
-  found->last_used_at_ms = now_ms;
+  if (!found->last_used_at_ms || now_ms - *found->last_used_at_ms >= kApiKeyLastUsedResolutionMs) {
+    MC_TRY(store_->touch(found->id, now_ms));
+    found->last_used_at_ms = now_ms;
+  }
   return found;
 }
 

@@ -53,3 +53,20 @@ TEST_CASE("API keys are prefixed, checksummed, stored hashed and authenticate") 
   CHECK(keys.authenticate(second.key).ok());
   CHECK(keys.create("agent_1", "Bad-Prefix", "").status().detail() == "api_key_bad_prefix");
 }
+
+TEST_CASE("api keys: last use is recorded at most once a minute") {
+  auto clock = std::make_shared<mc::ManualClock>(2'000'000);
+  auto store = std::make_shared<MemoryApiKeyStore>();
+  ApiKeys keys(store, clock);
+  auto created = keys.create("agent_1", "ho_live_", "ci");
+  REQUIRE(created.ok());
+  REQUIRE(keys.authenticate(created->key).ok());
+  CHECK(store->find_by_hash(created->record.key_hash)->last_used_at_ms == 2'000'000);
+  clock->advance_ms(10'000);
+  REQUIRE(keys.authenticate(created->key).ok());
+  CHECK(store->find_by_hash(created->record.key_hash)->last_used_at_ms == 2'000'000);
+  clock->advance_ms(mc::auth::kApiKeyLastUsedResolutionMs);
+  REQUIRE(keys.authenticate(created->key).ok());
+  CHECK(store->find_by_hash(created->record.key_hash)->last_used_at_ms ==
+        2'000'000 + 10'000 + mc::auth::kApiKeyLastUsedResolutionMs);
+}
