@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "config.h"
+#include "delivery/event_delivery.h"
 #include "server.h"
 
 int main(int argc, char** argv) {
@@ -25,6 +26,11 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "marketcore-server: cannot start: %s\n",
                    server.status().to_string().c_str());
       return 1;
+    }
+    mc::Status delivery = mc::server::delivery::add_event_delivery(*server.value());
+    if (!delivery.ok()) {
+      std::fprintf(stderr, "marketcore-server: %s\n", delivery.message().c_str());
+      return 2;
     }
     mc::Status ran = server.value()->run();
     if (!ran.ok()) {
