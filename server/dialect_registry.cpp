@@ -1,6 +1,7 @@
 // server/dialect_registry.cpp — name → dialect factory.
 #include "dialect_registry.h"
 
+#include "dialects/j0/j0_dialect.h"
 #include "native/native_dialect.h"
 
 namespace mc::server {
@@ -13,6 +14,7 @@ struct Entry {
 
 constexpr Entry kDialects[] = {
     {"native", &native::make_native_dialect},
+    {"j0", &j0::make_j0_dialect},
 };
 
 }  // namespace
