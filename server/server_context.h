@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -16,7 +17,9 @@
 #include "marketcore/api_keys.h"
 #include "marketcore/clock.h"
 #include "marketcore/engine.h"
+#include "marketcore/ledger.h"
 #include "metrics.h"
+#include "webhook_renderer.h"
 
 namespace mc::server {
 
@@ -27,6 +30,9 @@ struct ServerContext {
   Metrics metrics;
   std::shared_ptr<auth::ApiKeyStore> api_key_store;
   std::unique_ptr<auth::ApiKeys> api_keys;
+  // Dialect-rendered webhooks by market (webhook_renderer.h); filled while dialects are
+  // constructed, read-only once the server runs.
+  std::map<MarketId, WebhookRenderer> webhook_renderers;
   std::atomic<bool> ready{false};     // markets ensured and listening
   std::atomic<bool> draining{false};  // shutdown began
 };
