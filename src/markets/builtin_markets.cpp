@@ -37,7 +37,8 @@ MarketConfig agentmarket_market() {
   config.fees = {.mode = FeeMode::fee_deducted, .platform_fee_bps = 1000, .rounding = Rounding::up};
   config.limits.amount_min_minor = 1;
   config.config_json =
-      R"({"signup_credits":100,"open_expiry_days":30,"assigned_timeout_hours":24})";
+      R"({"signup_credits":100,"open_expiry_days":30,"assigned_timeout_hours":24,)"
+      R"("execute_timeout_ms":30000,"list_limit_default":20,"list_limit_max":100})";
   return config;
 }
 
