@@ -1,6 +1,7 @@
 // server/dialect_registry.cpp — name → dialect factory.
 #include "dialect_registry.h"
 
+#include "dialects/agentmarket/agentmarket_dialect.h"
 #include "dialects/j0/j0_dialect.h"
 #include "native/native_dialect.h"
 
@@ -15,6 +16,7 @@ struct Entry {
 constexpr Entry kDialects[] = {
     {"native", &native::make_native_dialect},
     {"j0", &j0::make_j0_dialect},
+    {"agentmarket", &agentmarket::make_agentmarket_dialect},
 };
 
 }  // namespace
