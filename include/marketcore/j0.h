@@ -131,6 +131,16 @@ class J0Market {
   // When the job stops being acceptable or completable: posted → created_at + 7 minutes;
   // accepted (and after) → accepted_at + timeout_sec.
   static int64_t expires_at_ms(const Job& job);
+  // When a job expires if nobody accepts it: created_at + 7 minutes.
+  static int64_t unaccepted_expires_at_ms(const Job& job) {
+    return job.created_at_ms + kUnacceptedExpiryMs;
+  }
+  // A balance as j0 shows it: total = cash + promo.
+  static CreditBalance credit_balance(int64_t cash_cents, int64_t promo_cents) {
+    return {.cash_cents = cash_cents,
+            .promo_cents = promo_cents,
+            .total_cents = cash_cents + promo_cents};
+  }
   // floor(credits × 0.9) as the job's locked quote pays it.
   static int64_t credits_earned(const Job& job) { return job.fees.worker_minor; }
   // Clamps a requested list size: absent → 50, above 100 → 100. invalid_argument below 1.

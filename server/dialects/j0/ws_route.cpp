@@ -57,7 +57,7 @@ void write_job_data(json::JsonWriter& out, const Event& event, const Payload& pa
     out.key("timeout_sec").value(job.work_timeout_ms.value_or(0) / 1000);
     out.key("status").value("posted");
     out.key("created_at").value(format_time(job.created_at_ms));
-    out.key("expires_at").value(format_time(job.created_at_ms + mc::j0::kUnacceptedExpiryMs));
+    out.key("expires_at").value(format_time(mc::j0::J0Market::unaccepted_expires_at_ms(job)));
   } else if (event.type == "job.accepted") {
     out.key("worker_id").value(payload.worker_id);
     out.key("status").value("accepted");
@@ -87,9 +87,11 @@ std::optional<std::string> render_frame(J0Api& api, const Event& event) {
     if (!job.ok()) return std::nullopt;
     write_job_data(out, event, payload, job.value());
   } else {
-    out.key("cash_cents").value(payload.available_minor);
-    out.key("promo_cents").value(payload.promo_minor);
-    out.key("total_cents").value(payload.available_minor + payload.promo_minor);
+    const mc::j0::CreditBalance balance =
+        mc::j0::J0Market::credit_balance(payload.available_minor, payload.promo_minor);
+    out.key("cash_cents").value(balance.cash_cents);
+    out.key("promo_cents").value(balance.promo_cents);
+    out.key("total_cents").value(balance.total_cents);
   }
   out.end_object();
   out.key("timestamp").value(format_time(event.created_at_ms));

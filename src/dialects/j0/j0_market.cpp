@@ -128,9 +128,7 @@ Result<Party> J0Market::user(PartyId id) const {
 
 Result<CreditBalance> J0Market::balance(PartyId user) const {
   MC_TRY_ASSIGN(Balances balances, engine_->balances(market_id_, user));
-  return CreditBalance{.cash_cents = balances.available_minor,
-                       .promo_cents = balances.promo_minor,
-                       .total_cents = balances.available_minor + balances.promo_minor};
+  return credit_balance(balances.available_minor, balances.promo_minor);
 }
 
 Result<Job> J0Market::post_job(const PostJob& request) const {
@@ -227,7 +225,7 @@ std::string J0Market::visible_prompt(const Job& job, PartyId viewer) {
 
 int64_t J0Market::expires_at_ms(const Job& job) {
   if (job.accepted_at_ms) return *job.accepted_at_ms + job.work_timeout_ms.value_or(0);
-  return job.created_at_ms + kUnacceptedExpiryMs;
+  return unaccepted_expires_at_ms(job);
 }
 
 Result<int32_t> J0Market::list_limit(std::optional<int64_t> requested) {
