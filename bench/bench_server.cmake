@@ -5,7 +5,7 @@ if(TARGET marketcore-server)
   target_link_libraries(marketcore_bare_beast PRIVATE Boost::headers Threads::Threads
                                                         marketcore_warnings)
   add_executable(bench_server bench_server.cpp)
-  target_link_libraries(bench_server PRIVATE marketcore_warnings Threads::Threads)
+  target_link_libraries(bench_server PRIVATE marketcore marketcore_warnings Threads::Threads)
   add_dependencies(bench_server marketcore-server marketcore_bare_beast)
   target_compile_definitions(bench_server PRIVATE
     MC_SERVER_BINARY="$<TARGET_FILE:marketcore-server>"

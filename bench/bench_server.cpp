@@ -1,9 +1,10 @@
 // bench_server — drives marketcore-server over loopback with wrk and prints requests per second
 // and latency p50/p90/p99 for: a read (GET balance), a money-moving write (POST /v1/jobs:
 // create + escrow), a full job lifecycle (create → accept → complete, chained by a wrk Lua
-// script), next to a bare Boost.Beast server answering a fixed JSON body, measured in the same
-// run, with the ratio to it. The servers are pinned to core 0 and wrk to core 1 (when the
-// machine has two cores or more). Not a test: it prints figures.
+// script; once over /v1 and once over the j0 dialect's POST /jobs, accept and complete), next to a
+// bare Boost.Beast server answering a fixed JSON body, measured in the same run, with the ratio to
+// it. The servers are pinned to core 0 and wrk to core 1 (when the machine has two cores or more).
+// Not a test: it prints figures.
 //
 // Environment: MC_BENCH_SECONDS (default 10), MC_BENCH_CONNECTIONS (default 32).
 #include <arpa/inet.h>
@@ -22,6 +23,9 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "marketcore/ethereum.h"
+#include "marketcore/wallet_auth.h"
 
 namespace {
 
@@ -85,6 +89,28 @@ std::string field(const std::string& text, const std::string& name) {
   size_t end = start;
   while (end < text.size() && (std::isdigit(static_cast<unsigned char>(text[end])) != 0)) ++end;
   return text.substr(start, end - start);
+}
+
+// Logs a wallet into the j0 dialect (challenge, personal_sign, verify); returns its session
+// token and user id, or "" on failure.
+std::pair<std::string, std::string> j0_login(uint16_t port, const std::string& private_key) {
+  const auto address = mc::eth::address_of_private_key(private_key);
+  if (!address.ok()) return {};
+  const std::string wallet = mc::eth::to_checksum_address(address.value());
+  const std::string challenge =
+      http(port, "POST", "/j0/api/v1/auth/challenge", R"({"public_key":")" + wallet + R"("})", "");
+  const std::string nonce = field(challenge, "nonce");
+  const std::string message = mc::auth::ChallengeLogin::message(
+      "j0.com", nonce, std::stoll("0" + field(challenge, "timestamp")));
+  const auto signature = mc::eth::sign_personal_message(private_key, message);
+  if (!signature.ok()) return {};
+  const std::string verified = http(port, "POST", "/j0/api/v1/auth/verify",
+                                    R"({"public_key":")" + wallet + R"(","challenge_nonce":")" +
+                                        nonce + R"(","signature":")" + signature.value() + R"("})",
+                                    "");
+  const size_t user = verified.find("\"user\":");
+  return {field(verified, "token"),
+          user == std::string::npos ? "" : field(verified.substr(user), "id")};
 }
 
 pid_t spawn(const std::vector<std::string>& args, int core, const std::string& stdout_path,
@@ -190,12 +216,28 @@ int main() {
   char pattern[] = "/tmp/mc_bench_server_XXXXXX";
   const std::string directory = mkdtemp(pattern);
   const uint16_t port = free_port();
-  const pid_t server =
-      spawn({MC_SERVER_BINARY, "--listen", "127.0.0.1:" + std::to_string(port), "--database",
-             directory + "/bench.db", "--admin-key", kAdminKey, "--threads", "1", "--rate-limit",
-             "native.read=0/60", "--rate-limit", "native.write=0/60", "--rate-limit",
-             "native.public=0/60", "--rate-limit", "native.admin=0/60"},
-            0, "/dev/null", directory + "/server.err");
+  const pid_t server = spawn({MC_SERVER_BINARY,
+                              "--listen",
+                              "127.0.0.1:" + std::to_string(port),
+                              "--database",
+                              directory + "/bench.db",
+                              "--admin-key",
+                              kAdminKey,
+                              "--threads",
+                              "1",
+                              "--rate-limit",
+                              "native.read=0/60",
+                              "--rate-limit",
+                              "native.write=0/60",
+                              "--rate-limit",
+                              "native.public=0/60",
+                              "--rate-limit",
+                              "native.admin=0/60",
+                              "--rate-limit",
+                              "j0.ip=0/60",
+                              "--rate-limit",
+                              "j0.user=0/60"},
+                             0, "/dev/null", directory + "/server.err");
   if (!wait_ready(port, "/readyz")) {
     std::fprintf(stderr, "bench_server: server did not start (see %s/server.err)\n",
                  directory.c_str());
@@ -255,6 +297,38 @@ int main() {
   const Figures read = run_wrk(port, read_script, seconds, connections, directory);
   const Figures write = run_wrk(port, write_script_path, seconds, connections, directory);
   const Figures lifecycle = run_wrk(port, lifecycle_script, seconds, connections, directory);
+  // j0 over its own dialect: POST /jobs → POST /jobs/:id/accept → POST /jobs/:id/complete.
+  const auto [j0_poster, j0_poster_id] = j0_login(port, std::string(32, '\x01'));
+  const auto [j0_worker, j0_worker_id] = j0_login(port, std::string(32, '\x02'));
+  http(port, "POST", "/v1/parties/" + j0_poster_id + "/deposits",
+       R"({"amount_minor":1000000000000})", kAdminKey);
+  const std::string j0_job = R"({"capability":"opus","credits":5,"timeout_sec":60,"prompt":"p"})";
+  const std::string j0_script = write_script(
+      directory, "j0",
+      "local poster = { ['Authorization'] = 'Bearer " + j0_poster +
+          "', ['Content-Type'] = 'application/json' }\n"
+          "local worker = { ['Authorization'] = 'Bearer " +
+          j0_worker +
+          "', ['Content-Type'] = 'application/json' }\n"
+          "local queue = {}\nunits = 0\n"
+          "function request()\n"
+          "  local next = table.remove(queue, 1)\n"
+          "  if next then return wrk.format('POST', '/j0/api/v1/jobs/' .. next[1] .. '/' .. "
+          "next[2], worker, next[3]) end\n"
+          "  return wrk.format('POST', '/j0/api/v1/jobs', poster, '" +
+          j0_job +
+          "')\n"
+          "end\n"
+          "function response(status, headers, body)\n"
+          "  local id = string.match(body, '\"job_id\":(%d+)')\n"
+          "  local state = string.match(body, '\"status\":\"(%a+)\"')\n"
+          "  if not id or not state then return end\n"
+          "  if state == 'posted' then table.insert(queue, {id, 'accept', ''})\n"
+          "  elseif state == 'accepted' then table.insert(queue, {id, 'complete', "
+          "'{\"result\":\"ok\"}'})\n"
+          "  elseif state == 'completed' then units = units + 1 end\n"
+          "end\n");
+  const Figures j0_lifecycle = run_wrk(port, j0_script, seconds, connections, directory);
   stop(server);
 
   const uint16_t bare_port = free_port();
@@ -271,6 +345,8 @@ int main() {
   print_row("read: GET balance", read, baseline.requests_per_s);
   print_row("write: POST /v1/jobs (escrow)", write, baseline.requests_per_s);
   print_row("lifecycle: create/accept/complete", lifecycle, baseline.requests_per_s);
-  std::printf("lifecycles completed per second: %.0f\n", lifecycle.units_per_s);
-  return read.ok && write.ok && lifecycle.ok && baseline.ok ? 0 : 1;
+  print_row("j0: post/accept/complete", j0_lifecycle, baseline.requests_per_s);
+  std::printf("lifecycles completed per second: %.0f (native), %.0f (j0)\n", lifecycle.units_per_s,
+              j0_lifecycle.units_per_s);
+  return read.ok && write.ok && lifecycle.ok && j0_lifecycle.ok && baseline.ok ? 0 : 1;
 }
