@@ -48,7 +48,7 @@ struct WebhookReceiver::Impl {
     http::response<http::string_body> response{static_cast<http::status>(webhook.answered_status),
                                                11};
     response.set(http::field::content_type, "text/plain");
-    response.body() = "ok";
+    if (webhook.answered_status != 204) response.body() = "ok";
     response.keep_alive(false);
     response.prepare_payload();
     http::write(socket, response, ec);
