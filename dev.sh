@@ -48,21 +48,22 @@ export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/marketcore-ccache}
 configure_and_build() {
   local dir=$1
   shift
-  if [ ! -f "$dir/build.ninja" ]; then
-    log "configuring $dir"
-    cmake -S . -B "$dir" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ "$@"
-  fi
+  log "configuring $dir"
+  mkdir -p "$(dirname "$dir")"
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ "$@" \
+    >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; return 1; }
   log "building $dir"
   cmake --build "$dir" -j "$jobs"
 }
 
 build_release() {
-  configure_and_build build/release -DCMAKE_BUILD_TYPE=Release -DMC_BUILD_TESTS=OFF
+  configure_and_build build/release -DCMAKE_BUILD_TYPE=Release -DMC_BUILD_TESTS=OFF \
+    -DMC_BUILD_BENCH=ON
 }
 
 build_sanitize() {
   configure_and_build build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMC_SANITIZE=ON \
-    -DMC_FUZZ=ON
+    -DMC_FUZZ=ON -DMC_BUILD_BENCH=OFF
 }
 
 check_format() {
