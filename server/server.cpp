@@ -87,6 +87,26 @@ Status Server::Impl::open_engine() {
                           "Events written but not yet delivered, per consumer.");
   context.metrics.declare("marketcore_webhook_failures_total", "counter",
                           "Failed webhook delivery attempts.");
+  // Group commit: batches and units committed; units per batch = units / batches.
+  context.metrics.declare("marketcore_commit_batches_total", "counter",
+                          "Store transactions committed by the group-commit writer.");
+  context.metrics.declare("marketcore_commit_units_total", "counter",
+                          "Write units committed inside those transactions.");
+  context.metrics.declare("marketcore_commit_units_failed_total", "counter",
+                          "Write units rolled back.");
+  context.metrics.declare("marketcore_commit_batch_units_largest", "gauge",
+                          "Most write units one commit carried since start.");
+  context.metrics.add_collector([engine = context.engine.get()](Metrics& metrics) {
+    const Engine::WriterStatistics stats = engine->writer_statistics();
+    metrics.set_gauge("marketcore_commit_batches_total", "",
+                      static_cast<double>(stats.batches_committed));
+    metrics.set_gauge("marketcore_commit_units_total", "",
+                      static_cast<double>(stats.units_committed));
+    metrics.set_gauge("marketcore_commit_units_failed_total", "",
+                      static_cast<double>(stats.units_failed));
+    metrics.set_gauge("marketcore_commit_batch_units_largest", "",
+                      static_cast<double>(stats.batch_units_largest));
+  });
   // API keys: in the engine's database, so issued keys keep working across restarts.
   context.api_key_store = context.engine->auth_stores().api_keys;
   context.api_keys = std::make_unique<auth::ApiKeys>(context.api_key_store, context.clock);

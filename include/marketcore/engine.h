@@ -255,6 +255,16 @@ class Engine {
   // Earliest due time of pending timers and holds, for a host's scheduler thread.
   Result<std::optional<int64_t>> next_due_at_ms();
 
+  // --- monitoring ----------------------------------------------------------------------
+  // Counters of the store's group-commit writer since the engine opened.
+  struct WriterStatistics {
+    int64_t batches_committed = 0;    // COMMITs that succeeded
+    int64_t units_committed = 0;      // write units committed inside them
+    int64_t units_failed = 0;         // units rolled back
+    int64_t batch_units_largest = 0;  // most units one COMMIT carried
+  };
+  WriterStatistics writer_statistics() const;
+
   // --- events --------------------------------------------------------------------------
   Result<std::vector<Event>> events(const EventQuery& query);
 

@@ -126,6 +126,14 @@ const Clock& Engine::clock() const {
   return *impl_->clock;
 }
 
+Engine::WriterStatistics Engine::writer_statistics() const {
+  const store::StoreStats stats = impl_->store->stats();
+  return {.batches_committed = stats.batches_committed,
+          .units_committed = stats.units_committed,
+          .units_failed = stats.units_failed,
+          .batch_units_largest = stats.batch_units_largest};
+}
+
 Status Engine::register_lifecycle(LifecycleDefinition definition) {
   return impl_->registry.add_lifecycle(std::move(definition));
 }

@@ -96,6 +96,11 @@ TEST_CASE("e2e native: a j0 job through its life, with idempotent replay") {
   CHECK(more.body.find("job.completed") != std::string::npos);
   HttpResult verified = client.request("GET", "/v1/ledger/verify", "", bearer(kAdminKey));
   CHECK(json_field(verified.body, "/ok") == "true");
+  // The group-commit writer's counters are on /metrics.
+  const std::string metrics = client.request("GET", "/metrics").body;
+  CHECK(metrics.find("# TYPE marketcore_commit_batches_total counter") != std::string::npos);
+  CHECK(metrics.find("marketcore_commit_units_total 0\n") == std::string::npos);
+  CHECK(metrics.find("marketcore_commit_batch_units_largest ") != std::string::npos);
   CHECK(server.terminate() == 0);
 }
 
