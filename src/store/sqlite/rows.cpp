@@ -154,16 +154,11 @@ Result<Hold> read_hold(const Statement& s) {
   Hold hold;
   hold.id = s.column_int64(0);
   hold.market_id = s.column_int64(1);
-  const int64_t purpose = s.column_int64(2);
-  const int64_t state = s.column_int64(3);
-  if (purpose < 0 || purpose > static_cast<int64_t>(HoldPurpose::dispute)) {
-    return corrupt("hold " + std::to_string(hold.id) + " has an unknown purpose");
-  }
-  if (state < 0 || state > static_cast<int64_t>(HoldState::voided)) {
-    return corrupt("hold " + std::to_string(hold.id) + " has an unknown state");
-  }
-  hold.purpose = static_cast<HoldPurpose>(purpose);
-  hold.state = static_cast<HoldState>(state);
+  const std::string name = "hold " + std::to_string(hold.id);
+  MC_TRY_ASSIGN(hold.purpose,
+                decode_stored_enum(s.column_int64(2), HoldPurpose::dispute, name + "'s purpose"));
+  MC_TRY_ASSIGN(hold.state,
+                decode_stored_enum(s.column_int64(3), HoldState::voided, name + "'s state"));
   hold.job_id = s.column_optional_int64(4);
   hold.party_id = s.column_optional_int64(5);
   hold.source_account_id = s.column_int64(6);

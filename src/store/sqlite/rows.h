@@ -68,6 +68,14 @@ Timer read_timer(const Statement& stmt);
 // Binds every job column but id at parameters 1..35 in kJobColumns order (market_id = ?1).
 void bind_job(Statement& stmt, const Job& job);
 
+// data_loss/"store_corrupt": stored data that cannot be read back.
 Status corrupt(std::string message);
+
+// The stored number of an enum whose values run 0..`last`, or corrupt(`what` + " is unknown").
+template <typename Enum>
+Result<Enum> decode_stored_enum(int64_t stored, Enum last, const std::string& what) {
+  if (stored < 0 || stored > static_cast<int64_t>(last)) return corrupt(what + " is unknown");
+  return static_cast<Enum>(stored);
+}
 
 }  // namespace mc::store::sqlite

@@ -25,11 +25,8 @@ Result<WebhookEndpoint> read_endpoint(const Statement& s) {
   endpoint.party_id = s.column_optional_int64(2);
   endpoint.url = s.column_text(3);
   endpoint.secret = s.column_text(4);
-  const int64_t scheme = s.column_int64(5);
-  if (scheme < 0 || scheme > static_cast<int64_t>(WebhookScheme::hex)) {
-    return internal_error("corrupt_row", "webhook endpoint with an unknown scheme");
-  }
-  endpoint.scheme = static_cast<WebhookScheme>(scheme);
+  MC_TRY_ASSIGN(endpoint.scheme, decode_stored_enum(s.column_int64(5), WebhookScheme::hex,
+                                                    "a webhook endpoint's scheme"));
   endpoint.signature_header = s.column_text(6);
   MC_TRY_ASSIGN(endpoint.event_types, decode_string_list(s.column_text(7)));
   endpoint.active = s.column_int64(8) != 0;
@@ -45,11 +42,8 @@ Result<WebhookDelivery> read_delivery(const Statement& s) {
   delivery.market_id = s.column_int64(2);
   delivery.event_sequence = s.column_int64(3);
   delivery.event_type = s.column_text(4);
-  const int64_t status = s.column_int64(5);
-  if (status < 0 || status > static_cast<int64_t>(WebhookDeliveryStatus::dead)) {
-    return internal_error("corrupt_row", "webhook delivery with an unknown status");
-  }
-  delivery.status = static_cast<WebhookDeliveryStatus>(status);
+  MC_TRY_ASSIGN(delivery.status, decode_stored_enum(s.column_int64(5), WebhookDeliveryStatus::dead,
+                                                    "a webhook delivery's status"));
   delivery.attempts = static_cast<int32_t>(s.column_int64(6));
   delivery.first_attempt_at_ms = s.column_int64(7);
   delivery.next_attempt_at_ms = s.column_int64(8);
