@@ -43,6 +43,9 @@ ensure_packages() {
 }
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/marketcore-ccache}
+# Paths relative to the checkout, so every clone and worktree shares the cached objects.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 
 # configure_and_build DIR [cmake options...]
 configure_and_build() {
