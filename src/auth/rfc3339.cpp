@@ -101,7 +101,8 @@ std::string format_rfc3339_ms(int64_t unix_ms) {
   const int64_t day = day_of_year - (153 * month_index + 2) / 5 + 1;
   const int64_t month = month_index < 10 ? month_index + 3 : month_index - 9;
   const int64_t year = year_of_era + era * 400 + (month <= 2);
-  char buffer[40];
+  // Room for every field at its widest (GCC checks -Wformat-truncation against that).
+  char buffer[160];
   std::snprintf(
       buffer, sizeof buffer, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ",
       static_cast<long long>(year), static_cast<long long>(month), static_cast<long long>(day),
