@@ -129,7 +129,9 @@ struct ServiceOptions {
 
 class Service {
  public:
-  // Requires: engine and keys outlive the Service; `market` uses the agentmarket lifecycle.
+  // Requires: engine and keys outlive the Service; `market` uses the agentmarket lifecycle;
+  // `keys` is over the engine's own key store (Engine::auth_stores().api_keys), since a
+  // registration stores the agent's key in the engine's write unit that creates the agent.
   // `endpoints` may be null (execute of endpoint agents is then refused); `llm` may be null.
   Service(Engine& engine, Market market, auth::ApiKeys& keys,
           std::shared_ptr<AgentEndpointClient> endpoints, std::shared_ptr<LlmClient> llm,

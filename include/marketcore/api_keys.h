@@ -47,6 +47,11 @@ class ApiKeys {
   // Returns: invalid_argument/"api_key_bad_prefix"; the store's insert codes; internal.
   Result<CreatedApiKey> create(std::string_view owner_id, std::string_view prefix,
                                std::string_view label);
+  // A new key as create() makes it, without storing it: for a caller that stores the record
+  // in a larger unit (Engine::register_party with RegisterParty::api_key).
+  // Returns: invalid_argument/"api_key_bad_prefix"; internal.
+  Result<CreatedApiKey> mint(std::string_view owner_id, std::string_view prefix,
+                             std::string_view label) const;
   // Finds the live key and records its use (at most once per kApiKeyLastUsedResolutionMs).
   // Returns, in order: unauthenticated/"api_key_malformed" (shape or checksum),
   // "api_key_unknown", "api_key_revoked"; unavailable from the store.

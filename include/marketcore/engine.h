@@ -11,7 +11,8 @@
 // principal and bound to a hash of the request: a repeat returns the original result (with
 // `replayed` set), the same key with a different request is
 // invalid_argument/"idempotency_key_reused", and keys are kept at least 24 h.
-// External references (payment event ids, chain tx hashes) credit at most once, ever.
+// External references (payment event ids, chain tx hashes, payout ids) move money at most
+// once, ever, per direction (deposit or withdrawal); an identical repeat replays.
 //
 // Time: all time comes from EngineOptions::clock. `run_due()` fires every timer and releases
 // every timed hold that fell due; with a ManualClock, `advance_ms()` moves time and does the
@@ -40,6 +41,7 @@
 #include <string_view>
 #include <vector>
 
+#include "marketcore/auth_stores.h"
 #include "marketcore/clock.h"
 #include "marketcore/dispute.h"
 #include "marketcore/events.h"
@@ -127,6 +129,43 @@ struct CreateJob {
   std::optional<IdempotencyKey> idempotency;
 };
 
+// A registration as one unit: the party, its opening deposit and its first API key commit
+// together or not at all (a failing deposit leaves no party behind).
+struct RegisterParty {
+  Party party;  // market_id, kind and profile; id and times are assigned
+  // Credited right after the party is inserted; market_id and party_id are filled in. Its
+  // external_ref works as for Engine::deposit; an idempotency key is refused
+  // (invalid_argument/"idempotency_not_supported": a registration is not idempotent).
+  std::optional<Deposit> opening_deposit;
+  // Stored in this engine's api_keys table (Engine::auth_stores().api_keys) with owner_id set
+  // to the new party's id in decimal; mint it with auth::ApiKeys::mint.
+  std::optional<auth::ApiKeyRecord> api_key;
+};
+
+struct RegisteredParty {
+  Party party;
+  std::optional<MoneyMovement> opening_deposit;
+};
+
+// A profile update that writes only the fields it sets, on the row as it is when the write
+// runs: concurrent updates of different fields never lose each other's writes. The last
+// writer of one field wins.
+struct PartyUpdate {
+  PartyId id = 0;
+  std::optional<std::string> kind;
+  std::optional<std::string> display_name;
+  std::optional<std::string> email;
+  std::optional<std::string> wallet_address;  // stored lower-case
+  std::optional<std::string> external_id;
+  std::optional<std::vector<std::string>> capabilities;
+  std::optional<std::string> kyc_status;
+  std::optional<std::string> endpoint_url;
+  std::optional<std::string> webhook_url;
+  std::optional<int64_t> reputation;
+  std::optional<std::string> tier;
+  std::optional<std::string> profile_json;  // valid JSON
+};
+
 // A request to fire one transition (or the first passing transition of a group).
 struct FireTransition {
   JobId job_id = 0;
@@ -189,8 +228,21 @@ class Engine {
   Result<Market> market_by_name(std::string_view name);
 
   // --- parties -------------------------------------------------------------------------
+  // Identity: in a market that makes email, wallet or external id unique (MarketConfig::
+  // unique_*), a party whose non-empty field another party of the market has is refused with
+  // already_exists/"party_identity_taken" (param names the field), checked inside the write.
   Result<Party> register_party(const Party& party);
+  // The party, its opening deposit and its API key in one write unit (see RegisterParty).
+  // Errors: register_party's, deposit's (e.g. "balance_limit"), already_exists/
+  // "api_key_exists"; on any of them nothing is written.
+  Result<RegisteredParty> register_party(const RegisterParty& request);
+  // Writes every field of `party` (but id, market_id, created_at_ms). Two callers that each
+  // read, change one field and write the whole row can lose each other's change: prefer
+  // update_party_fields.
   Status update_party(const Party& party);
+  // Writes only the fields `update` sets, inside the write unit; returns the party after.
+  // not_found/"party_not_found", "party_identity_taken", invalid_argument for bad text/JSON.
+  Result<Party> update_party_fields(const PartyUpdate& update);
   Result<Party> party(PartyId id);
   Result<Party> party_by_wallet(MarketId market, std::string_view wallet_address);
   Result<Party> party_by_external_id(MarketId market, std::string_view external_id);
@@ -199,10 +251,16 @@ class Engine {
 
   // --- money ---------------------------------------------------------------------------
   // Credits a party from the market's world account. With external_ref: the first credit
-  // wins; a repeat by the same party returns it with replayed=true; another party gets
-  // already_exists/"external_ref_used".
+  // wins; an identical repeat by the same party returns it with replayed=true; a repeat with
+  // another amount, account kind or reason is already_exists/"external_ref_conflict";
+  // another party gets already_exists/"external_ref_used". invalid_argument/
+  // "amount_too_large" above the market's movement_max_minor; failed_precondition/
+  // "balance_limit" when the account would hold more than its balance_max_minor.
   Result<MoneyMovement> deposit(const Deposit& request);
-  // Debits a party to the world account. failed_precondition/"insufficient_funds".
+  // Debits a party to the world account. failed_precondition/"insufficient_funds";
+  // "amount_too_large" as for deposits. External references are scoped per direction (a
+  // withdrawal's never collides with a deposit's) and answered as for deposits: an identical
+  // repeat replays and debits nothing.
   Result<MoneyMovement> withdraw(const Withdrawal& request);
   Result<Balances> balances(MarketId market, PartyId party);
   // Transfers touching the party's accounts, newest first.

@@ -63,6 +63,13 @@ std::string ApiKeys::hash_key(std::string_view key) {
 
 Result<CreatedApiKey> ApiKeys::create(std::string_view owner_id, std::string_view prefix,
                                       std::string_view label) {
+  MC_TRY_ASSIGN(CreatedApiKey created, mint(owner_id, prefix, label));
+  MC_TRY(store_->insert(created.record));
+  return created;
+}
+
+Result<CreatedApiKey> ApiKeys::mint(std::string_view owner_id, std::string_view prefix,
+                                    std::string_view label) const {
   if (!valid_prefix(prefix)) {
     return invalid_argument("api_key_bad_prefix", "prefix must be [a-z0-9_]{2,32} ending in _",
                             "prefix");
@@ -79,7 +86,6 @@ Result<CreatedApiKey> ApiKeys::create(std::string_view owner_id, std::string_vie
   record.display_prefix = created.key.substr(0, kDisplayChars) + "..";
   record.label = std::string(label);
   record.created_at_ms = clock_->now_ms();
-  MC_TRY(store_->insert(record));
   return created;
 }
 

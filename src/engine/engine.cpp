@@ -1,8 +1,8 @@
-// Engine: opening, registry, markets, parties and read-only queries. Money movement lives in
-// engine_money.cpp, jobs in engine_jobs.cpp, disputes in engine_disputes.cpp and time in
-// engine_time.cpp; all of them go through Engine::Impl (engine_impl.h).
+// Engine: opening, registry, markets and read-only queries. Parties live in
+// engine_parties.cpp, money movement in engine_money.cpp, jobs in engine_jobs.cpp, disputes
+// in engine_disputes.cpp and time in engine_time.cpp; all of them go through Engine::Impl
+// (engine_impl.h).
 #include <algorithm>
-#include <cctype>
 #include <string>
 #include <utility>
 
@@ -31,28 +31,17 @@ Status validate_market_config(const MarketConfig& config, const engine::Registry
   if (bad_bps || fees.platform_fee_min_minor < 0 || fees.trailing_window_ms < 0) {
     return invalid_argument("bad_fee_policy", "fee rates must be within [0, 10000] bps", "fees");
   }
+  if (config.movement_max_minor <= 0 || config.balance_max_minor < config.movement_max_minor ||
+      config.balance_max_minor > (int64_t{1} << 62)) {
+    return invalid_argument("bad_arithmetic_bounds",
+                            "need 0 < movement_max_minor <= balance_max_minor <= 2^62",
+                            "balance_max_minor");
+  }
   if (config.settlement_hold_ms < 0) {
     return invalid_argument("bad_settlement_hold", "settlement_hold_ms must not be negative",
                             "settlement_hold_ms");
   }
   return engine::validate_json(config.config_json, "config_json");
-}
-
-Status validate_party(const Party& party) {
-  MC_TRY(engine::validate_json(party.profile_json, "profile_json"));
-  for (const std::string* text :
-       {&party.kind, &party.display_name, &party.email, &party.external_id, &party.kyc_status}) {
-    if (!engine::utf8_code_points(*text)) {
-      return invalid_argument("invalid_utf8", "party text is not valid UTF-8");
-    }
-  }
-  return ok_status();
-}
-
-std::string lower_case(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
 }
 
 int32_t clamp_limit(int32_t limit) {
@@ -180,55 +169,6 @@ Result<Market> Engine::market(MarketId id) {
 
 Result<Market> Engine::market_by_name(std::string_view name) {
   return impl_->read<Market>([&](store::Reader& reader) { return reader.market_by_name(name); });
-}
-
-Result<Party> Engine::register_party(const Party& party) {
-  MC_TRY(validate_party(party));
-  Party row = party;
-  row.wallet_address = lower_case(row.wallet_address);
-  row.created_at_ms = row.updated_at_ms = impl_->now_ms();
-  return impl_->write<Party>([&](store::Transaction& tx) -> Result<Party> {
-    MC_TRY(tx.market(row.market_id).status());
-    MC_TRY_ASSIGN(PartyId id, tx.insert_party(row));
-    return tx.party(id);
-  });
-}
-
-Status Engine::update_party(const Party& party) {
-  MC_TRY(validate_party(party));
-  Party row = party;
-  row.wallet_address = lower_case(row.wallet_address);
-  row.updated_at_ms = impl_->now_ms();
-  return impl_->store->write(row.updated_at_ms, [&](store::Transaction& tx) -> Status {
-    MC_TRY(tx.party(row.id).status());
-    return tx.update_party(row);
-  });
-}
-
-Result<Party> Engine::party(PartyId id) {
-  return impl_->read<Party>([&](store::Reader& reader) { return reader.party(id); });
-}
-
-Result<Party> Engine::party_by_wallet(MarketId market, std::string_view wallet_address) {
-  const std::string wallet = lower_case(std::string(wallet_address));
-  return impl_->read<Party>(
-      [&](store::Reader& reader) { return reader.party_by_wallet(market, wallet); });
-}
-
-Result<Party> Engine::party_by_external_id(MarketId market, std::string_view external_id) {
-  return impl_->read<Party>(
-      [&](store::Reader& reader) { return reader.party_by_external_id(market, external_id); });
-}
-
-Result<std::vector<Party>> Engine::parties(MarketId market, std::optional<std::string> capability,
-                                           int32_t limit, int32_t offset) {
-  store::PartyFilter filter;
-  filter.market_id = market;
-  filter.capability = std::move(capability);
-  filter.limit = clamp_limit(limit);
-  filter.offset = std::max(0, offset);
-  return impl_->read<std::vector<Party>>(
-      [&](store::Reader& reader) { return reader.parties(filter); });
 }
 
 Result<Balances> Engine::balances(MarketId market, PartyId party) {

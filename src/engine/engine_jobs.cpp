@@ -123,7 +123,7 @@ Result<JobOutcome> Engine::create_job(const CreateJob& request) {
   MC_TRY(engine::validate_idempotency_key(request.idempotency));
   MC_TRY_ASSIGN(Market market, this->market(request.market_id));
   const int64_t now_ms = impl_->now_ms();
-  MC_TRY(engine::validate_create_job(request, market.config.limits, now_ms));
+  MC_TRY(engine::validate_create_job(request, market.config, now_ms));
   const std::string hash = create_hash(request);
   return impl_->write<JobOutcome>([&](store::Transaction& tx) -> Result<JobOutcome> {
     MC_TRY_ASSIGN(std::optional<std::string> replay,

@@ -151,4 +151,19 @@ Status validate_create_job(const CreateJob& request, const JobLimits& limits, in
   return validate_json(request.payload_json, "payload_json");
 }
 
+Status validate_movement_bound(int64_t amount_minor, const MarketConfig& config) {
+  if (amount_minor <= config.movement_max_minor) return ok_status();
+  return invalid_argument("amount_too_large",
+                          "amount_minor " + std::to_string(amount_minor) +
+                              " exceeds the largest single movement of market '" + config.name +
+                              "', " + std::to_string(config.movement_max_minor),
+                          "amount_minor");
+}
+
+Status validate_create_job(const CreateJob& request, const MarketConfig& config, int64_t now_ms) {
+  MC_TRY(validate_create_job(request, config.limits, now_ms));
+  if (request.parent_job_id) return ok_status();
+  return validate_movement_bound(request.amount_minor, config);
+}
+
 }  // namespace mc::engine

@@ -7,7 +7,7 @@
 // Thread-safety: pure functions.
 //
 // Example:
-//   MC_TRY(validate_create_job(request, market.config.limits, now_ms));
+//   MC_TRY(validate_create_job(request, market.config, now_ms));
 #pragma once
 
 #include <cstdint>
@@ -37,5 +37,13 @@ Status validate_positive_amount(int64_t amount_minor, std::string_view param);
 // "payload_too_large"). Child jobs (parent_job_id set) skip the amount bounds: their amount
 // is derived from the parent.
 Status validate_create_job(const CreateJob& request, const JobLimits& limits, int64_t now_ms);
+
+// invalid_argument/"amount_too_large" (param "amount_minor") when `amount_minor` is above the
+// market's largest single movement (MarketConfig::movement_max_minor).
+Status validate_movement_bound(int64_t amount_minor, const MarketConfig& config);
+
+// validate_create_job against the market's limits plus its largest movement (not for child
+// jobs, whose amount is derived from the parent).
+Status validate_create_job(const CreateJob& request, const MarketConfig& config, int64_t now_ms);
 
 }  // namespace mc::engine

@@ -3,6 +3,17 @@
 // dialects.md fix them. `config_json` carries the dialect knobs the engine and the dialects
 // read (expiry minutes, verifier thresholds, stake rates, judge minimums, tier tables).
 // docs/lifecycles.md records every decision taken where a seed is silent.
+//
+// Arithmetic bounds (MarketConfig::movement_max_minor, balance_max_minor): every market keeps
+// each party account at most 10^12 minor units, so even 9.2 million accounts at their largest
+// balance sum to less than 2^63. The largest single movement is sized per asset, far above
+// anything the seeds move and small enough that the market's world account needs at least
+// 9.2 × 10^6 deposits of that size to approach the int64 edge:
+//   credits (scale 0): 10^9 credits per movement (j0 jobs are at most 100 credits)
+//   USD (scale 2):     10^10 = $100,000,000.00 (HumanOps deposits are at most $10,000.00)
+//   USDC (scale 6):    10^12 = 1,000,000 USDC (1337MKT Silver budgets are 5,000 USDC)
+// Identity: wallets (j0, 1337MKT), agent ids (AACP) and operator emails (HumanOps) name one
+// party each; an AgentMarket owner email may own many agents, so it is not unique there.
 #include <string>
 
 #include "marketcore/clock.h"
@@ -10,6 +21,13 @@
 
 namespace mc {
 namespace {
+
+constexpr int64_t kBalanceMaxMinor = 1'000'000'000'000;
+
+void bound_arithmetic(MarketConfig& config, int64_t movement_max_minor) {
+  config.movement_max_minor = movement_max_minor;
+  config.balance_max_minor = kBalanceMaxMinor;
+}
 
 MarketConfig j0_market() {
   MarketConfig config;
@@ -26,6 +44,8 @@ MarketConfig j0_market() {
   config.limits.work_timeout_max_ms = 60 * kMillisecondsPerSecond;
   config.config_json = R"({"expiry_minutes":7,"prompt_preview_chars":100,"list_limit_default":50,)"
                        R"("list_limit_max":100,"purchase_fee_bps":500})";
+  bound_arithmetic(config, 1'000'000'000);
+  config.unique_wallet = true;
   return config;
 }
 
@@ -39,6 +59,8 @@ MarketConfig agentmarket_market() {
   config.config_json =
       R"({"signup_credits":100,"open_expiry_days":30,"assigned_timeout_hours":24,)"
       R"("execute_timeout_ms":30000,"list_limit_default":20,"list_limit_max":100})";
+  bound_arithmetic(config, 1'000'000'000);
+  config.unique_email = false;  // an owner runs many agents under one address
   return config;
 }
 
@@ -77,6 +99,8 @@ MarketConfig humanops_market() {
       R"("submitted_auto_complete_days":7,"dispute_timeout_days":14,)"
       R"("deposit_min_minor":500,"deposit_max_minor":1000000,"payout_min_minor":1000,)"
       R"("digital_instructions_chars_max":10000,"judges_needed":1})";
+  bound_arithmetic(config, 10'000'000'000);
+  config.unique_email = true;  // one operator per email
   return config;
 }
 
@@ -96,6 +120,8 @@ MarketConfig aacp_market() {
                        R"("offer_stake_min_minor":100000000,"dispute_window_hours":48,)"
                        R"("dispute_deposit_bps":500,"dispute_deposit_min_minor":5000000,)"
                        R"("judges_needed":3,"judge_reputation_min":70,"evaluator_grace_hours":72})";
+  bound_arithmetic(config, 1'000'000'000'000);
+  config.unique_external_id = true;  // one party per agent id
   return config;
 }
 
@@ -121,6 +147,8 @@ MarketConfig mkt1337_market() {
       R"("may_judge":true},)"
       R"({"name":"Platinum","rep_min":75,"accept_payout_max_minor":0,)"
       R"("post_budget_max_minor":0,"may_judge":true}]})";
+  bound_arithmetic(config, 1'000'000'000'000);
+  config.unique_wallet = true;
   return config;
 }
 

@@ -71,13 +71,20 @@ struct IdempotencyRecord {
   int64_t created_at_ms = 0;
 };
 
-// The first credit of an external reference (payment event id, chain tx hash).
+// Which way an external reference moved money: into a party account (a deposit) or out of
+// one (a withdrawal). References are scoped per (market, direction).
+enum class ExternalRefDirection : int32_t { credit = 0, debit = 1 };
+
+// The first movement of an external reference (payment event id, chain tx hash, payout id).
 struct ExternalCredit {
   std::string external_ref;
-  PartyId party_id = 0;
+  PartyId party_id = 0;  // the party credited (credit) or debited (debit)
   TransferId transfer_id = 0;
   int64_t amount_minor = 0;
   int64_t created_at_ms = 0;
+  ExternalRefDirection direction = ExternalRefDirection::credit;
+  AccountKind account_kind = AccountKind::available;  // the party account moved
+  std::string reason;                                 // the transfer's reason
 };
 
 struct PartyFilter {
@@ -127,6 +134,8 @@ class Reader {
   virtual Result<std::vector<Market>> markets() = 0;
 
   virtual Result<Party> party(PartyId id) = 0;
+  // Lookups by an identity field (not_found for ""): where the market does not make the field
+  // unique, the oldest party that has it.
   virtual Result<Party> party_by_wallet(MarketId market, std::string_view wallet_lower) = 0;
   virtual Result<Party> party_by_external_id(MarketId market, std::string_view external_id) = 0;
   virtual Result<Party> party_by_email(MarketId market, std::string_view email) = 0;
@@ -193,6 +202,8 @@ class Transaction : public Reader {
 
   virtual Result<MarketId> insert_market(const MarketConfig& config) = 0;
 
+  // Identity uniqueness is the engine's (per market, MarketConfig::unique_*); the store only
+  // indexes the fields for lookups.
   virtual Result<PartyId> insert_party(const Party& party) = 0;
   // Updates every field but id/market_id/created_at_ms.
   virtual Status update_party(const Party& party) = 0;
@@ -201,14 +212,17 @@ class Transaction : public Reader {
   // Moves `amount_minor` (> 0) from `from` to `to` (same market), creating accounts on first
   // use. Fails failed_precondition/"insufficient_funds" if `from` may not go negative and
   // would; out_of_range/"amount_overflow" on overflow; invalid_argument/"amount_not_positive".
-  // With `external_ref` set, the ref is recorded and may credit only once: a second use is
-  // already_exists/"external_ref_used" (look it up with find_external_credit first).
+  // With `external_ref` set, the ref is recorded and may move money only once per market and
+  // direction (credit when `to` is a party account, else debit from the party account
+  // `from`): a second use is already_exists/"external_ref_used" (look it up with
+  // find_external_credit first).
   virtual Result<TransferId> transfer(const AccountRef& from, const AccountRef& to,
                                       int64_t amount_minor, std::string_view reason,
                                       std::optional<JobId> job,
                                       std::optional<std::string> external_ref = std::nullopt) = 0;
-  virtual Result<std::optional<ExternalCredit>> find_external_credit(MarketId market,
-                                                                     std::string_view ref) = 0;
+  virtual Result<std::optional<ExternalCredit>> find_external_credit(
+      MarketId market, std::string_view ref,
+      ExternalRefDirection direction = ExternalRefDirection::credit) = 0;
 
   // Creates a hold: moves `amount_minor` from `source` into a new hold account. `source` may
   // itself be a hold account (a 1337MKT contract draws its payout from its lead's escrow).

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "marketcore/agentmarket.h"
-#include "marketcore/memory_auth_stores.h"
+#include "marketcore/auth_store_sqlite.h"
 #include "marketcore/webhook_signatures.h"
 #include "scenarios/scenario_fixture.h"
 
@@ -43,9 +43,7 @@ mc::Result<std::vector<std::string>> loopback(const std::string&) {
 
 struct Market {
   mc::scenario::Scenario s{"agentmarket"};
-  std::shared_ptr<mc::auth::MemoryApiKeyStore> store =
-      std::make_shared<mc::auth::MemoryApiKeyStore>(1000);
-  mc::auth::ApiKeys keys{store, s.clock};
+  mc::auth::ApiKeys keys{s.engine->auth_stores().api_keys, s.clock};
   std::shared_ptr<ScriptedEndpoint> endpoint = std::make_shared<ScriptedEndpoint>();
   std::shared_ptr<ScriptedLlm> llm;
   std::unique_ptr<am::Service> service;
@@ -122,6 +120,33 @@ TEST_CASE("agentmarket: register gives a key, 100 credits, and bad input changes
         "price_per_task");
   CHECK(m.s.engine->parties(m.s.market.id, std::nullopt, 100, 0).value().size() == 1);
   m.check_conservation();
+}
+
+TEST_CASE("agentmarket: one owner_email registers many agents") {
+  Market m;
+  const am::RegisteredAgent first = m.add("BotOne", {"coding"}, {.owner_email = "me@example.com"});
+  const am::RegisteredAgent second = m.add("BotTwo", {"coding"}, {.owner_email = "me@example.com"});
+  CHECK(first.profile.party.id != second.profile.party.id);
+  CHECK(second.profile.party.email == "me@example.com");
+  CHECK(m.service->authenticate(second.api_key).value().id == second.profile.party.id);
+  m.check_conservation();
+}
+
+TEST_CASE("agentmarket: a signup bonus that fails leaves no agent and no key behind") {
+  Market m;
+  // A market whose signup bonus is beyond its largest single movement: the bonus is refused,
+  // and with it the whole registration.
+  mc::MarketConfig config = mc::builtin_market_config("agentmarket").value();
+  config.name = "agentmarket_big_bonus";
+  config.config_json = R"({"signup_credits":2000000000})";
+  const mc::Market market = m.s.engine->ensure_market(config).value();
+  am::Service service(*m.s.engine, market, m.keys, m.endpoint, nullptr,
+                      am::ServiceOptions{.resolver = loopback});
+  auto refused = service.register_agent({.name = "Greedy", .owner_email = "me@example.com"});
+  CHECK(refused.status().detail() == "amount_too_large");
+  CHECK(m.s.engine->parties(market.id, std::nullopt, 100, 0).value().empty());
+  CHECK(m.s.engine->auth_stores().api_keys->list_by_owner("1").value().empty());
+  m.s.verify();
 }
 
 TEST_CASE("agentmarket: post 25 → 75, accept, complete pays 22 and 3") {

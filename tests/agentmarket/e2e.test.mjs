@@ -135,10 +135,12 @@ async function curl(...args) {
 
 test("the seed's Quick Start, literally, at the root", async () => {
   const domain = root;
-  // A poster, so that step 2 has something to browse and step 3 something to accept.
+  // A poster, so that step 2 has something to browse and step 3 something to accept. The
+  // same owner runs both bots, under one owner_email, as the Quick Start has it.
   const poster = await curl("-X", "POST", `${domain}/api/agents/register`,
     "-H", "Content-Type: application/json",
-    "-d", '{"name":"Poster","capabilities":["coding"],"owner_email":"p@example.com"}');
+    "-d", '{"name":"Poster","capabilities":["coding"],"owner_email":"me@example.com"}');
+  assert.equal(poster.success, true, JSON.stringify(poster));
   const posted = await curl("-X", "POST", `${domain}/api/tasks`, "-H", `X-API-Key: ${poster.data.api_key}`,
     "-H", "Content-Type: application/json",
     "-d", '{"title":"Fix a bug","description":"...","budget":25,"required_capabilities":["coding"]}');

@@ -1,7 +1,11 @@
 // AgentMarket agents: registration (API key shown once, signup credits), authentication,
 // public profiles, balances and the agent's webhook URL.
 //
-// Registration checks everything before it writes anything, so bad input changes nothing.
+// Registration checks everything before it writes anything, so bad input changes nothing;
+// the agent, its signup credits and its API key are then one engine write unit
+// (Engine::register_party with RegisterParty), so a failure leaves no agent without a key.
+// The webhook endpoint is set after that unit (it resolves the URL's host, which no write
+// unit may wait for).
 // A webhook URL gets a delivery endpoint in the engine's WebhookRegistry (scheme sha256,
 // header X-AgentMarket-Signature, event task.posted) for queueing and retries, and a secret
 // of its own kept in the agent's profile: the secret outlives URL changes and is returned
@@ -73,20 +77,17 @@ Result<RegisteredAgent> Service::register_agent(const NewAgent& request) {
   party.capabilities = agent.capabilities;
   party.endpoint_url = agent.endpoint_url;
   party.profile_json = internal::write_profile(fields);
-  MC_TRY_ASSIGN(party, engine_.register_party(party));
+  RegisterParty registration{.party = std::move(party)};
   const int64_t signup = internal::setting_int(market_, "signup_credits", 100);
   if (signup > 0) {
-    MC_TRY(engine_
-               .deposit({.market_id = market_.id,
-                         .party_id = party.id,
-                         .amount_minor = signup,
-                         .reason = "signup_bonus",
-                         .external_ref = "agentmarket_signup:" + std::to_string(party.id)})
-               .status());
+    // Credited once: it commits with the agent it belongs to, or not at all.
+    registration.opening_deposit = Deposit{.amount_minor = signup, .reason = "signup_bonus"};
   }
-  MC_TRY_ASSIGN(
-      auth::CreatedApiKey key,
-      keys_.create(std::to_string(party.id), api_key_prefix(options_.test_mode), "registration"));
+  MC_TRY_ASSIGN(auth::CreatedApiKey key,
+                keys_.mint("", api_key_prefix(options_.test_mode), "registration"));
+  registration.api_key = key.record;
+  MC_TRY_ASSIGN(RegisteredParty created, engine_.register_party(registration));
+  party = std::move(created.party);
   RegisteredAgent registered;
   registered.api_key = std::move(key.key);
   if (!agent.webhook_url.empty()) {
@@ -192,9 +193,11 @@ Result<WebhookSetting> Service::set_webhook(PartyId agent, const std::string& ur
                                          options_.resolver));
   const int64_t previous = fields.webhook_endpoint_id;
   fields.webhook_endpoint_id = created.endpoint.id;
-  party.webhook_url = url;
-  party.profile_json = internal::write_profile(fields);
-  MC_TRY(engine_.update_party(party));
+  MC_TRY(
+      engine_
+          .update_party_fields(
+              {.id = party.id, .webhook_url = url, .profile_json = internal::write_profile(fields)})
+          .status());
   if (previous != 0) {
     Status deleted = registry.delete_endpoint(previous);
     if (!deleted.ok() && deleted.code() != Code::not_found) return deleted;

@@ -139,15 +139,24 @@ Result<TransferId> SqliteTransaction::transfer(const AccountRef& from, const Acc
     return invalid_argument("amount_not_positive", "a transfer moves a positive amount",
                             "amount_minor");
   }
+  // A reference credits a party account, or debits one back to the market.
+  const bool credit = ledger::is_party_kind(to.kind);
+  const ExternalRefDirection direction =
+      credit ? ExternalRefDirection::credit : ExternalRefDirection::debit;
+  const AccountRef& party_account = credit ? to : from;
   if (external_ref) {
     if (external_ref->empty()) {
       return invalid_argument("external_ref_empty", "an external reference is not empty");
     }
+    if (!ledger::is_party_kind(party_account.kind)) {
+      return invalid_argument("external_ref_without_party",
+                              "an external reference moves money into or out of a party account");
+    }
     MC_TRY_ASSIGN(std::optional<ExternalCredit> prior,
-                  find_external_credit(to.market_id, *external_ref));
+                  find_external_credit(to.market_id, *external_ref, direction));
     if (prior) {
       return Status(Code::already_exists, "external_ref_used",
-                    "external reference '" + *external_ref + "' was credited already");
+                    "external reference '" + *external_ref + "' was used already");
     }
   }
   MC_TRY_ASSIGN(AccountRow from_row, ensure_account(from));
@@ -156,24 +165,26 @@ Result<TransferId> SqliteTransaction::transfer(const AccountRef& from, const Acc
                 move(from_row, to_row, amount_minor, reason, job, std::nullopt, external_ref));
   if (external_ref) {
     MC_TRY_ASSIGN(Statement stmt,
-                  connection_.prepare("INSERT INTO external_credits (market_id, external_ref, "
-                                      "party_id, transfer_id, amount_minor, created_at_ms) "
-                                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-    const PartyId party = ledger::is_party_kind(to.kind) ? to.owner_id : 0;
-    stmt.bind(1, to.market_id).bind(2, *external_ref).bind(3, party).bind(4, id);
-    stmt.bind(5, amount_minor).bind(6, now_ms_);
+                  connection_.prepare("INSERT INTO external_refs (market_id, direction, "
+                                      "external_ref, party_id, account_kind, reason, "
+                                      "transfer_id, amount_minor, created_at_ms) "
+                                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+    stmt.bind(1, to.market_id).bind(2, static_cast<int64_t>(direction)).bind(3, *external_ref);
+    stmt.bind(4, party_account.owner_id).bind(5, static_cast<int64_t>(party_account.kind));
+    stmt.bind(6, reason).bind(7, id).bind(8, amount_minor).bind(9, now_ms_);
     MC_TRY(stmt.run());
   }
   return id;
 }
 
 Result<std::optional<ExternalCredit>> SqliteTransaction::find_external_credit(
-    MarketId market, std::string_view ref) {
+    MarketId market, std::string_view ref, ExternalRefDirection direction) {
   MC_TRY_ASSIGN(Statement stmt,
                 connection_.prepare("SELECT external_ref, party_id, transfer_id, amount_minor, "
-                                    "created_at_ms FROM external_credits WHERE market_id = ?1 "
-                                    "AND external_ref = ?2"));
-  stmt.bind(1, market).bind(2, ref);
+                                    "created_at_ms, account_kind, reason FROM external_refs "
+                                    "WHERE market_id = ?1 AND direction = ?2 AND "
+                                    "external_ref = ?3"));
+  stmt.bind(1, market).bind(2, static_cast<int64_t>(direction)).bind(3, ref);
   MC_TRY_ASSIGN(bool has_row, stmt.step());
   if (!has_row) return std::optional<ExternalCredit>();
   ExternalCredit credit;
@@ -182,6 +193,11 @@ Result<std::optional<ExternalCredit>> SqliteTransaction::find_external_credit(
   credit.transfer_id = stmt.column_int64(2);
   credit.amount_minor = stmt.column_int64(3);
   credit.created_at_ms = stmt.column_int64(4);
+  credit.direction = direction;
+  std::optional<AccountKind> kind = ledger::account_kind_from_int(stmt.column_int64(5));
+  if (!kind) return corrupt("external reference '" + credit.external_ref + "' has a bad kind");
+  credit.account_kind = *kind;
+  credit.reason = stmt.column_text(6);
   return std::optional<ExternalCredit>(std::move(credit));
 }
 

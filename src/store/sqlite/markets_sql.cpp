@@ -1,7 +1,9 @@
-// Markets: name, asset and lifecycle as columns; fee policy, limits, settlement hold and test
-// mode as one settings JSON document (written by JsonWriter, read by simdjson); the dialect's
-// config_json verbatim in its own column.
+// Markets: name, asset and lifecycle as columns; fee policy, limits, settlement hold, test
+// mode, arithmetic bounds and identity uniqueness as one settings JSON document (written by
+// JsonWriter, read by simdjson); the dialect's config_json verbatim in its own column.
 #include <simdjson.h>
+
+#include <utility>
 
 #include "json/json_writer.h"
 #include "store/sqlite/rows.h"
@@ -50,6 +52,11 @@ std::string encode_settings(const MarketConfig& config) {
   json.end_object();
   json.key("settlement_hold_ms").value(config.settlement_hold_ms);
   json.key("test_mode").value(config.test_mode);
+  json.key("movement_max_minor").value(config.movement_max_minor);
+  json.key("balance_max_minor").value(config.balance_max_minor);
+  json.key("unique_email").value(config.unique_email);
+  json.key("unique_wallet").value(config.unique_wallet);
+  json.key("unique_external_id").value(config.unique_external_id);
   json.end_object();
   return std::move(json).take();
 }
@@ -97,6 +104,15 @@ Status decode_settings(std::string_view text, MarketConfig& config) {
   ok = ok && !fees["tiers"].get_array().get(tiers) &&
        !limits["categories"].get_array().get(categories);
   if (!ok) return corrupt("market settings miss a field");
+  // Added later: a market stored before them keeps the MarketConfig defaults.
+  read_int(root, "movement_max_minor", config.movement_max_minor);
+  read_int(root, "balance_max_minor", config.balance_max_minor);
+  for (auto [key, flag] : {std::pair{"unique_email", &config.unique_email},
+                           std::pair{"unique_wallet", &config.unique_wallet},
+                           std::pair{"unique_external_id", &config.unique_external_id}}) {
+    bool value = false;
+    if (!root[key].get_bool().get(value)) *flag = value;
+  }
   for (simdjson::dom::element tier : tiers) {
     FeeTier& out = policy.tiers.emplace_back();
     if (!read_int(tier, "spend_from_minor", out.spend_from_minor) ||

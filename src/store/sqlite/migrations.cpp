@@ -2,11 +2,12 @@
 //
 // Ledger: `accounts` keeps each balance in step with `transfers` (updated in the same
 // transaction); verify_ledger recomputes balances from `transfers`. A hold owns an account of
-// kind hold (6) whose owner_id is the hold id. `external_credits` makes an external reference
-// credit at most once per market. Jobs, parties and events keep list-valued fields as text
-// (capabilities as a JSON array, event parties as "1,2,3"); `event_parties` indexes the
-// latter for the party filter. Every table an engine transition touches is indexed by what
-// its filters use, and no more (each index costs the writer).
+// kind hold (6) whose owner_id is the hold id. `external_refs` makes an external reference
+// move money at most once per market and direction (0: credit to a party, 1: debit). Jobs,
+// parties and events keep list-valued fields as text (capabilities as a JSON array, event
+// parties as "1,2,3"); `event_parties` indexes the latter for the party filter. Every table an
+// engine transition touches is indexed by what its filters use, and no more (each index costs the
+// writer).
 #include "store/sqlite/migrations.h"
 
 #include <string>
@@ -303,6 +304,47 @@ CREATE TABLE api_keys (
   last_used_at_ms INTEGER
 );
 CREATE INDEX api_keys_owner ON api_keys(owner_id, sequence);
+)sql",
+      // 4: identity uniqueness becomes a per-market setting enforced by the engine (plain
+      // indexes for the lookups; AgentMarket owners may share an email), and external
+      // references are scoped per direction (a deposit's and a withdrawal's ref never collide)
+      // and remember the account kind and reason, so a repeat that differs is a conflict.
+      // Existing withdrawal refs (party 0 before) get their party from the debited account.
+      R"sql(
+DROP INDEX parties_wallet;
+DROP INDEX parties_external;
+DROP INDEX parties_email;
+CREATE INDEX parties_wallet ON parties(market_id, wallet_address) WHERE wallet_address <> '';
+CREATE INDEX parties_external ON parties(market_id, external_id) WHERE external_id <> '';
+CREATE INDEX parties_email ON parties(market_id, email) WHERE email <> '';
+UPDATE markets SET settings_json = json_set(settings_json, '$.unique_email', json('false'))
+WHERE lifecycle = 'agentmarket';
+
+CREATE TABLE external_refs (
+  market_id INTEGER NOT NULL,
+  direction INTEGER NOT NULL,
+  external_ref TEXT NOT NULL,
+  party_id INTEGER NOT NULL,
+  account_kind INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  transfer_id INTEGER NOT NULL REFERENCES transfers(id),
+  amount_minor INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (market_id, direction, external_ref)
+) WITHOUT ROWID;
+INSERT INTO external_refs (market_id, direction, external_ref, party_id, account_kind, reason,
+                           transfer_id, amount_minor, created_at_ms)
+SELECT e.market_id,
+       CASE WHEN credited.kind IN (2, 3, 4, 5) THEN 0 ELSE 1 END,
+       e.external_ref,
+       CASE WHEN credited.kind IN (2, 3, 4, 5) THEN credited.owner_id ELSE debited.owner_id END,
+       CASE WHEN credited.kind IN (2, 3, 4, 5) THEN credited.kind ELSE debited.kind END,
+       t.reason, e.transfer_id, e.amount_minor, e.created_at_ms
+FROM external_credits e
+JOIN transfers t ON t.id = e.transfer_id
+JOIN accounts credited ON credited.id = t.credit_account_id
+JOIN accounts debited ON debited.id = t.debit_account_id;
+DROP TABLE external_credits;
 )sql",
   };
   return list;

@@ -1,5 +1,7 @@
 // Parties: typed profile columns; capabilities as a JSON array (filtered with json_each).
-// Wallet, external id and email are unique per market when not empty.
+// Wallet, external id and email are indexed per market, not unique: whether a market makes
+// them unique is the engine's rule (MarketConfig::unique_*). A lookup by one of them answers
+// the oldest party that has it.
 #include <algorithm>
 
 #include "store/sqlite/rows.h"
@@ -17,12 +19,6 @@ Result<Party> one_party(Connection& connection, std::string_view tail, MarketId 
   return read_party(stmt);
 }
 
-Status party_exists(const Status& status) {
-  if (status.detail() != "constraint_violation") return status;
-  return Status(Code::already_exists, "party_exists",
-                "another party of the market has this wallet, external id or email");
-}
-
 }  // namespace
 
 Result<Party> SqliteTransaction::party(PartyId id) {
@@ -36,19 +32,21 @@ Result<Party> SqliteTransaction::party(PartyId id) {
 
 Result<Party> SqliteTransaction::party_by_wallet(MarketId market, std::string_view wallet_lower) {
   if (wallet_lower.empty()) return not_found("party_not_found", "no such party");
-  return one_party(connection_, "WHERE market_id = ?1 AND wallet_address = ?2", market,
-                   wallet_lower);
+  return one_party(connection_, "WHERE market_id = ?1 AND wallet_address = ?2 ORDER BY id LIMIT 1",
+                   market, wallet_lower);
 }
 
 Result<Party> SqliteTransaction::party_by_external_id(MarketId market,
                                                       std::string_view external_id) {
   if (external_id.empty()) return not_found("party_not_found", "no such party");
-  return one_party(connection_, "WHERE market_id = ?1 AND external_id = ?2", market, external_id);
+  return one_party(connection_, "WHERE market_id = ?1 AND external_id = ?2 ORDER BY id LIMIT 1",
+                   market, external_id);
 }
 
 Result<Party> SqliteTransaction::party_by_email(MarketId market, std::string_view email) {
   if (email.empty()) return not_found("party_not_found", "no such party");
-  return one_party(connection_, "WHERE market_id = ?1 AND email = ?2", market, email);
+  return one_party(connection_, "WHERE market_id = ?1 AND email = ?2 ORDER BY id LIMIT 1", market,
+                   email);
 }
 
 Result<std::vector<Party>> SqliteTransaction::parties(const PartyFilter& filter) {
@@ -88,8 +86,7 @@ Result<PartyId> SqliteTransaction::insert_party(const Party& party) {
   stmt.bind(9, party.endpoint_url).bind(10, party.webhook_url).bind(11, party.reputation);
   stmt.bind(12, party.tier).bind(13, party.profile_json);
   stmt.bind(14, party.created_at_ms != 0 ? party.created_at_ms : now_ms_);
-  Result<int64_t> changed = stmt.run();
-  if (!changed.ok()) return party_exists(changed.status());
+  MC_TRY(stmt.run());
   return connection_.last_insert_rowid();
 }
 
@@ -106,9 +103,8 @@ Status SqliteTransaction::update_party(const Party& party) {
   stmt.bind(9, party.endpoint_url).bind(10, party.webhook_url).bind(11, party.reputation);
   stmt.bind(12, party.tier).bind(13, party.profile_json);
   stmt.bind(14, party.updated_at_ms != 0 ? party.updated_at_ms : now_ms_);
-  Result<int64_t> changed = stmt.run();
-  if (!changed.ok()) return party_exists(changed.status());
-  if (changed.value() == 0) return not_found("party_not_found", "no such party");
+  MC_TRY_ASSIGN(int64_t changed, stmt.run());
+  if (changed == 0) return not_found("party_not_found", "no such party");
   return ok_status();
 }
 

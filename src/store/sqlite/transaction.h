@@ -69,8 +69,9 @@ class SqliteTransaction final : public Transaction {
   Result<TransferId> transfer(const AccountRef& from, const AccountRef& to, int64_t amount_minor,
                               std::string_view reason, std::optional<JobId> job,
                               std::optional<std::string> external_ref) override;
-  Result<std::optional<ExternalCredit>> find_external_credit(MarketId market,
-                                                             std::string_view ref) override;
+  Result<std::optional<ExternalCredit>> find_external_credit(
+      MarketId market, std::string_view ref,
+      ExternalRefDirection direction = ExternalRefDirection::credit) override;
   Result<Hold> create_hold(HoldPurpose purpose, const AccountRef& source, int64_t amount_minor,
                            std::optional<JobId> job, std::optional<PartyId> party,
                            std::string_view reason, std::optional<int64_t> due_at_ms,
