@@ -56,11 +56,14 @@ Result<Response> register_party(NativeApi& api, RequestContext& context) {
   MC_TRY_ASSIGN(JsonBody body, JsonBody::parse(context.request.body));
   MC_TRY_ASSIGN(Party request, party_from_body(body, market.id));
   MC_TRY_ASSIGN(std::optional<std::string> label, body.optional_string("key_label"));
-  MC_TRY_ASSIGN(Party party, api.engine().register_party(request));
+  // The party and its first key are written in one unit: no party is left without a key.
   MC_TRY_ASSIGN(
       auth::CreatedApiKey key,
-      api.context().api_keys->create(std::to_string(party.id), api_key_prefix(api.test_mode()),
-                                     label.value_or("default")));
+      api.context().api_keys->mint("", api_key_prefix(api.test_mode()), label.value_or("default")));
+  MC_TRY_ASSIGN(RegisteredParty registered, api.engine().register_party(RegisterParty{
+                                                .party = request, .api_key = key.record}));
+  const Party& party = registered.party;
+  key.record.owner_id = std::to_string(party.id);
   return json_response(201, [&](json::JsonWriter& out) {
     out.begin_object();
     out.key("party");
