@@ -2,12 +2,20 @@
 #include "errors.h"
 
 namespace mc::server {
+namespace {
+
+// Details whose HTTP status is not their Code's.
+constexpr DetailRow<int> kStatusByDetail[] = {
+    {kDetailBodyTooLarge, 413},  {kDetailHeaderTooLarge, 431}, {kDetailMethodNotAllowed, 405},
+    {"insufficient_funds", 402}, {kDetailOverloaded, 503},
+};
+
+}  // namespace
 
 int http_status_for(const Status& status) {
-  const std::string& detail = status.detail();
-  if (detail == kDetailBodyTooLarge) return 413;
-  if (detail == kDetailHeaderTooLarge) return 431;
-  if (detail == kDetailMethodNotAllowed) return 405;
+  if (std::optional<int> by_detail = lookup_detail(kStatusByDetail, status.detail())) {
+    return *by_detail;
+  }
   switch (status.code()) {
     case Code::ok:
       return 200;
@@ -24,9 +32,9 @@ int http_status_for(const Status& status) {
     case Code::aborted:
       return 409;
     case Code::failed_precondition:
-      return detail == "insufficient_funds" ? 402 : 409;
+      return 409;
     case Code::resource_exhausted:
-      return detail == kDetailOverloaded ? 503 : 429;
+      return 429;
     case Code::unavailable:
     case Code::deadline_exceeded:
       return 503;

@@ -8,6 +8,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include "marketcore/errors.h"
 #include "marketcore/status.h"
 
 namespace mc::server {

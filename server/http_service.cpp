@@ -174,7 +174,7 @@ Response HttpService::handle(Request& request) {
         context.principal.subject.empty() ? "ip:" + request.remote_ip : context.principal.subject;
     IdempotencyCache::Begin begin;
     if (key && (key->empty() || key->size() > kIdempotencyKeyCharsMax)) {
-      begin.error = invalid_argument("invalid_idempotency_key",
+      begin.error = invalid_argument(kDetailIdempotencyKeyInvalid,
                                      "Idempotency-Key must have 1 to 255 characters", header);
     } else if (key) {
       context.idempotency_key = std::string(*key);

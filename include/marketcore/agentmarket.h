@@ -36,9 +36,18 @@
 #include "marketcore/agent_runner.h"
 #include "marketcore/api_keys.h"
 #include "marketcore/engine.h"
+#include "marketcore/market_binding.h"
 #include "marketcore/webhooks.h"
 
 namespace mc::agentmarket {
+
+// The binding options of the AgentMarket market (dialect kit): market "agentmarket" on the
+// agentmarket lifecycle, lists of 20 by default and 100 at most, unknown or foreign ids
+// answered not_found/"task_not_found" and "agent_not_found".
+MarketBindingOptions market_binding_options(std::optional<bool> test_mode = std::nullopt);
+// Binds to the "agentmarket" market, creating it from its built-in config (with `test_mode`
+// when given) if missing.
+Result<MarketBinding> open_market(Engine& engine, std::optional<bool> test_mode = std::nullopt);
 
 std::string agent_uuid(PartyId id);
 std::string task_uuid(JobId id);
@@ -138,6 +147,7 @@ class Service {
           ServiceOptions options);
 
   const Market& market() const { return market_; }
+  const MarketBinding& binding() const { return binding_; }
   static std::string api_key_prefix(bool test_mode);  // "am_test_" / "am_live_"
 
   Result<RegisteredAgent> register_agent(const NewAgent& agent);
@@ -180,6 +190,8 @@ class Service {
   std::shared_ptr<AgentEndpointClient> endpoints_;
   std::shared_ptr<LlmClient> llm_;
   ServiceOptions options_;
+  // Market-scoped lookups and list limits (dialect kit).
+  MarketBinding binding_ = MarketBinding::of(engine_, market_, market_binding_options());
 };
 
 // "..." + the last 10 characters of `url` (the seed: "...gentmarket"), "" for "".

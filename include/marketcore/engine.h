@@ -283,6 +283,14 @@ class Engine {
   Result<Job> job(JobId id);
   Result<std::vector<Job>> jobs(const JobQuery& query);
   Result<std::vector<JobTransitionRecord>> job_history(JobId id);
+  // Reads as `viewer` may see them: each restricted field of the job's lifecycle
+  // (LifecycleDefinition::visibility) the viewer may not read in full is cut to its preview
+  // and listed in Job::redacted_fields. Every API renders jobs through these.
+  Result<Job> job_as_seen_by(JobId id, const JobViewer& viewer);
+  Result<std::vector<Job>> jobs_as_seen_by(const JobQuery& query, const JobViewer& viewer);
+  // A job already read (a JobOutcome's) as `viewer` may see it. internal/"unknown_lifecycle"
+  // when the job's lifecycle is not registered.
+  Result<Job> as_seen_by(Job job, const JobViewer& viewer) const;
 
   // --- offers --------------------------------------------------------------------------
   Result<int64_t> submit_offer(const SubmitOffer& request);  // idempotent per (job, party)

@@ -5,10 +5,11 @@
 // `promo` is promotional credit (spent first). A job is posted with its credits escrowed;
 // the first worker to accept wins (atomically, in the engine); the full prompt is revealed
 // only to the requester and the accepted worker, others see a preview of at most 100
-// characters; the worker must complete before accepted_at + timeout_sec, or the clock times
-// the job out and refunds the requester; an unaccepted job expires 7 minutes after posting
-// and is refunded; complete pays floor(credits × 0.9) to the worker, the rest to the platform;
-// only the requester may cancel, and only before acceptance.
+// characters (declared in the j0 lifecycle's visibility, applied by the engine's read path); the
+// worker must complete before accepted_at + timeout_sec, or the clock times the job out and refunds
+// the requester; an unaccepted job expires 7 minutes after posting and is refunded; complete pays
+// floor(credits × 0.9) to the worker, the rest to the platform; only the requester may cancel, and
+// only before acceptance.
 //
 // J0Market validates requests with the seed's bounds and answers refusals with the seed's
 // messages (Status::message is the text a j0 client sees; Status::detail is the stable code):
@@ -39,6 +40,7 @@
 #include <vector>
 
 #include "marketcore/engine.h"
+#include "marketcore/market_binding.h"
 #include "marketcore/status.h"
 
 namespace mc::j0 {
@@ -105,8 +107,10 @@ class J0Market {
   // missing. Requires: `engine` outlives the J0Market.
   static Result<J0Market> open(Engine& engine);
 
-  MarketId market_id() const { return market_id_; }
-  Engine& engine() const { return *engine_; }
+  MarketId market_id() const { return binding_.market_id(); }
+  Engine& engine() const { return binding_.engine(); }
+  // The market binding (dialect kit) under this market: scoped lookups, list limits.
+  const MarketBinding& binding() const { return binding_; }
 
   // The user of a wallet (lower-case 0x-hex), registered on first login.
   Result<Party> user_for_wallet(std::string_view wallet_address_lower) const;
@@ -121,13 +125,14 @@ class J0Market {
   Result<Job> accept_job(JobId job, PartyId worker) const;
   Result<Completion> complete_job(JobId job, PartyId worker, std::string result) const;
   Result<Cancellation> cancel_job(JobId job, PartyId requester) const;
-  // not_found/"job_not_found" for an unknown id or another market's job.
-  Result<Job> job(JobId id) const;
-  Result<std::vector<Job>> jobs(const JobFilter& filter) const;
+  // not_found/"job_not_found" for an unknown id or another market's job. As `viewer` may see
+  // it: the lifecycle's visibility gives the full prompt and the result only to the
+  // requester and the accepted worker; others see the prompt's first 100 characters and no
+  // result (Job::redacted_fields lists what was cut). The default viewer is the platform.
+  Result<Job> job(JobId id, const JobViewer& viewer = JobViewer::of_platform()) const;
+  Result<std::vector<Job>> jobs(const JobFilter& filter,
+                                const JobViewer& viewer = JobViewer::of_platform()) const;
 
-  // The prompt as `viewer` may see it: in full for the requester and the accepted worker,
-  // otherwise its first 100 characters (code points).
-  static std::string visible_prompt(const Job& job, PartyId viewer);
   // When the job stops being acceptable or completable: posted → created_at + 7 minutes;
   // accepted (and after) → accepted_at + timeout_sec.
   static int64_t expires_at_ms(const Job& job);
@@ -144,15 +149,16 @@ class J0Market {
   // floor(credits × 0.9) as the job's locked quote pays it.
   static int64_t credits_earned(const Job& job) { return job.fees.worker_minor; }
   // Clamps a requested list size: absent → 50, above 100 → 100. invalid_argument below 1.
-  static Result<int32_t> list_limit(std::optional<int64_t> requested);
+  Result<int32_t> list_limit(std::optional<int64_t> requested) const {
+    return binding_.list_limit(requested);
+  }
 
  private:
-  J0Market(Engine& engine, MarketId market_id) : engine_(&engine), market_id_(market_id) {}
+  explicit J0Market(MarketBinding binding) : binding_(std::move(binding)) {}
   Result<JobOutcome> fire(JobId job, std::string_view transition, PartyId actor,
                           std::string result = {}) const;
 
-  Engine* engine_;
-  MarketId market_id_;
+  MarketBinding binding_;
 };
 
 // The processing fee of credit purchases: the market's config_json "purchase_fee_bps", or

@@ -20,6 +20,30 @@
 
 namespace mc {
 
+// Job fields whose visibility a lifecycle may restrict (LifecycleDefinition::visibility).
+// Numbers are part of the API: never renumber.
+enum class JobField : int32_t {
+  prompt = 0,
+  description = 1,
+  result = 2,   // result_text
+  proof = 3,    // proof_json
+  verdict = 4,  // verdict_json
+  payload = 5,  // payload_json
+};
+
+// "prompt", "description", "result", "proof", "verdict", "payload".
+const char* job_field_name(JobField field);
+
+// Who reads a job: a party of its market, or the platform (the market operator, a host
+// acting for the house), which sees everything.
+struct JobViewer {
+  std::optional<PartyId> party_id;  // empty: nobody in particular (public view)
+  bool platform = false;
+
+  static JobViewer of_party(PartyId party) { return {.party_id = party, .platform = false}; }
+  static JobViewer of_platform() { return {.party_id = std::nullopt, .platform = true}; }
+};
+
 struct Job {
   JobId id = 0;
   MarketId market_id = 0;
@@ -57,7 +81,13 @@ struct Job {
   std::optional<int64_t> completed_at_ms;  // reached a terminal state
   std::optional<int64_t> expires_at_ms;    // when the current state's timer fires, if any
   int64_t version = 0;                     // bumped by every update (optimistic guard)
+  // Fields cut to a preview or emptied for the viewer this copy was read for
+  // (Engine::job_as_seen_by); empty for a full copy.
+  std::vector<JobField> redacted_fields;
 };
+
+// Whether `field` of this copy of `job` was cut to a preview or emptied for its viewer.
+bool is_redacted(const Job& job, JobField field);
 
 // One step in a job's history.
 struct JobTransitionRecord {

@@ -37,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "marketcore/job.h"
 #include "marketcore/status.h"
 
 namespace mc {
@@ -170,12 +171,26 @@ struct TimerDef {
   int64_t after_ms = 0;
 };
 
+// Who may read a job field in full; everyone else sees its first `preview_chars` code points
+// (text fields) or nothing (0, and always for the JSON fields proof, verdict and payload,
+// which read as "" / "" / "{}"). Fields without an entry are shown to everyone in full.
+struct FieldVisibility {
+  JobField field = JobField::prompt;
+  // Roles that see the field in full: poster, worker, evaluator (relative to the job),
+  // platform (the operator), anyone. Other roles are not granted by visibility.
+  std::vector<Role> full_view;
+  int32_t preview_chars = 0;
+};
+
 struct LifecycleDefinition {
   std::string name;
   std::vector<StateDef> states;
   TransitionDef creation;  // fired by Engine::create_job; `to` is the initial state
   std::vector<TransitionDef> transitions;
   std::vector<TimerDef> timers;
+  // Who reads which field (j0: the prompt in full only to requester and worker). Applied by
+  // the engine's read path (Engine::job_as_seen_by), so every API shows the same.
+  std::vector<FieldVisibility> visibility;
 
   const StateDef* state(std::string_view name) const;
   const TransitionDef* transition(std::string_view name) const;
@@ -192,6 +207,11 @@ struct LifecycleDefinition {
 // "state_without_timed_exit", "timer_transition_guarded", ...; the list is in
 // docs/lifecycles.md) and a message naming the state or transition.
 Status validate_lifecycle(const LifecycleDefinition& definition);
+
+// The copy of `job` that `viewer` may see under `definition`'s visibility: each restricted
+// field the viewer may not read in full is cut to its preview (whole UTF-8 code points) or
+// emptied, and listed in Job::redacted_fields.
+Job job_as_seen_by(const LifecycleDefinition& definition, Job job, const JobViewer& viewer);
 
 // Built-in definitions of the five seeds (see docs/lifecycles.md for the decisions).
 const LifecycleDefinition& j0_lifecycle();

@@ -10,10 +10,18 @@
 namespace mc::server::native {
 namespace {
 
-Result<Response> job_response(NativeApi& api, int status, const JobOutcome& outcome) {
+// Who the caller is to a job's visibility rules: the admin is the platform.
+JobViewer viewer_of(const Principal& principal) {
+  if (principal.is_admin()) return JobViewer::of_platform();
+  return JobViewer::of_party(principal.party_id);
+}
+
+Result<Response> job_response(NativeApi& api, const Principal& caller, int status,
+                              const JobOutcome& outcome) {
   MC_TRY_ASSIGN(Market market, api.market(outcome.job.market_id));
+  MC_TRY_ASSIGN(Job seen, api.engine().as_seen_by(outcome.job, viewer_of(caller)));
   Response response = json_response(outcome.replayed ? 200 : status, [&](json::JsonWriter& out) {
-    write_job(out, outcome.job, market.config.asset);
+    write_job(out, seen, market.config.asset);
   });
   if (!outcome.fired.empty()) response.set_header("Marketcore-Transition", outcome.fired);
   return replayed_if(std::move(response), outcome.replayed);
@@ -79,7 +87,7 @@ Result<Response> create_job(NativeApi& api, RequestContext& context) {
   MC_TRY(read_job_fields(body, request));
   request.idempotency = NativeApi::idempotency(context);
   MC_TRY_ASSIGN(JobOutcome outcome, api.engine().create_job(request));
-  return job_response(api, 201, outcome);
+  return job_response(api, context.principal, 201, outcome);
 }
 
 Result<Response> list_jobs(NativeApi& api, RequestContext& context) {
@@ -119,7 +127,8 @@ Result<Response> list_jobs(NativeApi& api, RequestContext& context) {
                 query_int64(http.query_param("starting_after"), "starting_after", 1, INT64_MAX));
   const int32_t page = static_cast<int32_t>(limit.value_or(20));
   query.limit = page + 1;
-  MC_TRY_ASSIGN(std::vector<Job> jobs, api.engine().jobs(query));
+  MC_TRY_ASSIGN(std::vector<Job> jobs,
+                api.engine().jobs_as_seen_by(query, viewer_of(context.principal)));
   const bool has_more = static_cast<int32_t>(jobs.size()) > page;
   if (has_more) jobs.resize(static_cast<size_t>(page));
   std::vector<Market> markets;
@@ -159,7 +168,7 @@ Result<Response> fire_action(NativeApi& api, RequestContext& context) {
   if (confidence) request.confidence = static_cast<int32_t>(*confidence);
   request.idempotency = NativeApi::idempotency(context);
   MC_TRY_ASSIGN(JobOutcome outcome, api.engine().fire(request));
-  return job_response(api, 200, outcome);
+  return job_response(api, context.principal, 200, outcome);
 }
 
 Result<Response> history(NativeApi& api, RequestContext& context) {
@@ -231,7 +240,9 @@ std::vector<RouteSpec> job_routes(NativeApi& api) {
       "GET", "/jobs/:id", "read",
       [&api](RequestContext& context) -> Result<Response> {
         MC_TRY_ASSIGN(Job job, api.visible_job(context.principal, context.params.get("id")));
-        return job_response(api, 200, JobOutcome{.job = job, .fired = "", .replayed = false});
+        MC_TRY_ASSIGN(job, api.engine().job_as_seen_by(job.id, viewer_of(context.principal)));
+        return job_response(api, context.principal, 200,
+                            JobOutcome{.job = job, .fired = "", .replayed = false});
       },
       "A job"));
   routes.push_back(route("POST", "/jobs/:id/actions/:transition", "write", bind(&fire_action),

@@ -14,7 +14,7 @@ constexpr std::string_view kBearer = "Bearer ";
 const char* error_type(const Status& status) {
   const std::string& detail = status.detail();
   if (detail == kDetailIdempotencyKeyReused || detail == kDetailIdempotencyKeyInUse ||
-      detail == "invalid_idempotency_key") {
+      detail == kDetailIdempotencyKeyInvalid) {
     return "idempotency_error";
   }
   switch (status.code()) {
@@ -117,7 +117,7 @@ Response render_native_error(const Status& status) {
   json.end_object().end_object();
   int http_status = http_status_for(status);
   if (std::string_view(error_type(status)) == "idempotency_error") {
-    http_status = status.detail() == "invalid_idempotency_key" ? 400 : 409;
+    http_status = status.detail() == kDetailIdempotencyKeyInvalid ? 400 : 409;
   }
   return Response::json(http_status, std::move(json).take());
 }

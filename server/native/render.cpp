@@ -128,6 +128,10 @@ void write_job(json::JsonWriter& out, const Job& job, const Asset& asset) {
   optional_int(out, "completed_at_ms", job.completed_at_ms);
   optional_int(out, "expires_at_ms", job.expires_at_ms);
   out.key("version").value(job.version);
+  // Fields this caller sees cut to a preview or not at all (the market's visibility rules).
+  out.key("redacted_fields").begin_array();
+  for (JobField field : job.redacted_fields) out.value(job_field_name(field));
+  out.end_array();
   out.end_object();
 }
 

@@ -8,6 +8,7 @@
 
 #include "engine/engine_impl.h"
 #include "engine/job_validation.h"
+#include "marketcore/errors.h"
 
 namespace mc {
 namespace {
@@ -54,7 +55,7 @@ namespace engine {
 
 Status validate_idempotency_key(const std::optional<IdempotencyKey>& key) {
   if (key && (key->scope.empty() || key->key.empty() || key->key.size() > 255)) {
-    return invalid_argument("idempotency_key_invalid",
+    return invalid_argument(kDetailIdempotencyKeyInvalid,
                             "an idempotency key needs a scope and 1–255 bytes of key",
                             "idempotency");
   }

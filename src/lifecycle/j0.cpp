@@ -7,6 +7,9 @@
 //   expire    system     posted → timeout      refund_poster                 job.timeout
 //   timeout   system     accepted → timeout    refund_poster                 job.timeout
 //
+// Visibility: the prompt in full and the result only to the poster and the worker (and the
+// platform); everyone else sees the prompt's first 100 characters and no result.
+//
 // Timers: posted fires "expire" 7 minutes after posting; accepted fires "timeout" at
 // accepted_at + timeout_sec (work_timeout) and, as a fallback for a job created without a
 // work timeout, 60 s (the seed's maximum timeout_sec) after acceptance. An unaccepted job
@@ -67,6 +70,12 @@ LifecycleDefinition make_j0() {
       {.state = "posted", .transition = "expire", .after_ms = 7 * kMillisecondsPerMinute},
       {.state = "accepted", .transition = "timeout", .base = TimerBase::work_timeout},
       {.state = "accepted", .transition = "timeout", .after_ms = 60 * kMillisecondsPerSecond},
+  };
+  // The full prompt and the result only to the requester and the accepted worker; others
+  // see the prompt's first 100 characters and no result.
+  def.visibility = {
+      {.field = JobField::prompt, .full_view = {Role::poster, Role::worker}, .preview_chars = 100},
+      {.field = JobField::result, .full_view = {Role::poster, Role::worker}, .preview_chars = 0},
   };
   return def;
 }

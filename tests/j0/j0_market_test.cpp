@@ -58,16 +58,17 @@ TEST_CASE("j0: post, accept, complete pays floor(credits × 0.9); prompt seen by
   CHECK(posted.state == "posted");
   CHECK(J0Market::expires_at_ms(posted) == mc::scenario::kStartMs + 7 * 60'000);
   CHECK(f.total(requester) == 85);
-  CHECK(J0Market::visible_prompt(posted, requester) == prompt);
-  CHECK(J0Market::visible_prompt(posted, other) == std::string(100, 'p'));
+  CHECK(f.j0.job(posted.id, mc::JobViewer::of_party(requester)).value().prompt == prompt);
+  CHECK(f.j0.job(posted.id, mc::JobViewer::of_party(other)).value().prompt ==
+        std::string(100, 'p'));
 
   f.s.advance_ms(10'000);
   const mc::Job accepted = f.j0.accept_job(posted.id, worker).value();
   CHECK(accepted.state == "accepted");
   CHECK(accepted.worker_id == worker);
   CHECK(J0Market::expires_at_ms(accepted) == mc::scenario::kStartMs + 10'000 + 30'000);
-  CHECK(J0Market::visible_prompt(accepted, worker) == prompt);
-  CHECK(J0Market::visible_prompt(accepted, other).size() == 100);
+  CHECK(f.j0.job(posted.id, mc::JobViewer::of_party(worker)).value().prompt == prompt);
+  CHECK(f.j0.job(posted.id, mc::JobViewer::of_party(other)).value().prompt.size() == 100);
   check_refused(f.j0.accept_job(posted.id, other).status(), "job_already_accepted",
                 "Job already accepted by another worker");
   check_refused(f.j0.complete_job(posted.id, other, "x").status(), "not_worker",
@@ -262,10 +263,10 @@ TEST_CASE("j0: transaction history uses the seed's types, newest first, limit cl
   CHECK(earned[0].amount_cents == 9);
   CHECK(earned[0].description == "Completed job #" + std::to_string(first.id));
   CHECK(f.j0.transactions(requester, 2).value().size() == 2);
-  CHECK(J0Market::list_limit(std::nullopt).value() == 50);
-  CHECK(J0Market::list_limit(101).value() == 100);
-  CHECK(J0Market::list_limit(1).value() == 1);
-  CHECK(J0Market::list_limit(0).status().detail() == "validation_error");
+  CHECK(f.j0.list_limit(std::nullopt).value() == 50);
+  CHECK(f.j0.list_limit(101).value() == 100);
+  CHECK(f.j0.list_limit(1).value() == 1);
+  CHECK(f.j0.list_limit(0).status().detail() == "validation_error");
   CHECK(f.j0.jobs({.status = "done"}).status().detail() == "validation_error");
   CHECK(f.j0.jobs({.status = "completed"}).value().size() == 1);
   CHECK(f.j0.jobs({.requester_id = worker}).value().empty());

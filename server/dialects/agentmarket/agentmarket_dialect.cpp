@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "../../errors.h"
 #include "../../json_request.h"
 #include "agentmarket_render.h"
 #include "http_agent_client.h"
@@ -15,8 +16,11 @@ namespace {
 
 using mc::agentmarket::Service;
 
-constexpr int64_t kListLimitDefault = 20;
-constexpr int64_t kListLimitMax = 100;
+// Messages the seed words itself; other unauthenticated refusals ask for the key.
+constexpr DetailRow<std::string_view> kMessageByDetail[] = {
+    {"api_key_invalid", "Invalid API key"},
+    {kDetailRouteNotFound, "Not found"},
+};
 
 class AgentMarketDialect final : public Dialect {
  public:
@@ -41,10 +45,10 @@ class AgentMarketDialect final : public Dialect {
 
   Response render_error(const Status& status) const override {
     std::string message = status.message();
-    if (status.code() == Code::unauthenticated && status.detail() != "api_key_invalid") {
+    if (auto seed_message = lookup_detail(kMessageByDetail, status.detail())) {
+      message = std::string(*seed_message);
+    } else if (status.code() == Code::unauthenticated) {
       message = "Authentication required: pass your API key in the X-API-Key header";
-    } else if (status.code() == Code::not_found && status.detail() == "route_not_found") {
-      message = "Not found";
     }
     return error_response(agentmarket_status_for(status), message);
   }
@@ -87,10 +91,11 @@ class AgentMarketDialect final : public Dialect {
   std::shared_ptr<Service> service_;
 };
 
-Result<int64_t> list_limit(const Request& request) {
+Result<int64_t> list_limit(const Service& service, const Request& request) {
   MC_TRY_ASSIGN(std::optional<int64_t> limit,
                 query_int64(request.query_param("limit"), "limit", 1, INT64_MAX));
-  return std::min(limit.value_or(kListLimitDefault), kListLimitMax);
+  MC_TRY_ASSIGN(int32_t clamped, service.binding().list_limit(limit));
+  return int64_t{clamped};
 }
 
 std::optional<std::string> query_text(const Request& request, std::string_view name) {
@@ -139,7 +144,7 @@ Result<Response> AgentMarketDialect::register_agent(RequestContext& context) {
 }
 
 Result<Response> AgentMarketDialect::list_agents(RequestContext& context) {
-  MC_TRY_ASSIGN(int64_t limit, list_limit(context.request));
+  MC_TRY_ASSIGN(int64_t limit, list_limit(*service_, context.request));
   MC_TRY_ASSIGN(std::vector<mc::agentmarket::AgentProfile> agents,
                 service_->agents(query_text(context.request, "capability"), limit));
   json::JsonWriter out;
@@ -196,7 +201,7 @@ Result<Response> AgentMarketDialect::post_task(RequestContext& context) {
 }
 
 Result<Response> AgentMarketDialect::list_tasks(RequestContext& context) {
-  MC_TRY_ASSIGN(int64_t limit, list_limit(context.request));
+  MC_TRY_ASSIGN(int64_t limit, list_limit(*service_, context.request));
   MC_TRY_ASSIGN(std::vector<mc::agentmarket::TaskView> tasks,
                 service_->tasks({.status = query_text(context.request, "status"),
                                  .capability = query_text(context.request, "capability"),
@@ -341,25 +346,20 @@ mc::agentmarket::ServiceOptions service_options(bool test_mode) {
 }  // namespace
 
 std::shared_ptr<Dialect> make_agentmarket_dialect(ServerContext& context) {
-  Result<Market> market = context.engine->market_by_name("agentmarket");
-  if (!market.ok()) {
-    Result<MarketConfig> config = builtin_market_config("agentmarket");
-    if (config.ok()) {
-      config->test_mode = context.config.test_mode;
-      market = context.engine->ensure_market(*config);
-    }
-  }
+  Result<MarketBinding> market =
+      mc::agentmarket::open_market(*context.engine, context.config.test_mode);
   if (!market.ok()) {
     // The server ensured its markets before mounting dialects; only a broken store gets here.
     std::fprintf(stderr, "agentmarket: cannot open its market: %s\n",
                  market.status().to_string().c_str());
     std::abort();
   }
-  auto service = std::make_shared<Service>(
-      *context.engine, *market, *context.api_keys, make_http_agent_client(context.config.test_mode),
-      make_llm_client_from_environment(), service_options(context.config.test_mode));
+  auto service = std::make_shared<Service>(*context.engine, market->market(), *context.api_keys,
+                                           make_http_agent_client(context.config.test_mode),
+                                           make_llm_client_from_environment(),
+                                           service_options(context.config.test_mode));
   // task.posted: the seed's body and headers, to capability-matching agents only.
-  context.webhook_renderers[market->id] =
+  context.webhook_renderers[market->market_id()] =
       [service](const DueWebhookDelivery& due) -> Result<std::optional<RenderedWebhook>> {
     MC_TRY_ASSIGN(std::optional<mc::agentmarket::WebhookMessage> message,
                   service->render_delivery(due));

@@ -94,12 +94,19 @@ Response error_response(int status, std::string_view message) {
   return Response::json(status, std::move(out).take());
 }
 
+namespace {
+
+// Where the seed's status differs from the core table's.
+constexpr DetailRow<int> kStatusByDetail[] = {
+    {"insufficient_funds", 402},
+    {"agent_not_executable", 400},
+    {"llm_not_configured", 503},
+};
+
+}  // namespace
+
 int agentmarket_status_for(const Status& status) {
-  const std::string& detail = status.detail();
-  if (detail == "insufficient_funds") return 402;
-  if (detail == "agent_not_executable") return 400;
-  if (detail == "llm_not_configured") return 503;
-  return http_status_for(status);
+  return lookup_detail(kStatusByDetail, status.detail()).value_or(http_status_for(status));
 }
 
 }  // namespace mc::server::agentmarket

@@ -1,8 +1,9 @@
 // server/dialects/j0/auth_routes.cpp — wallet login: POST /auth/challenge, POST /auth/verify.
 //
-// The challenge binds a single-use nonce (60 s) to the wallet; verify spends it whatever the
-// outcome and checks the EIP-191 personal_sign signature over message_to_sign. public_key is
-// compared case-insensitively (a mixed-case key need not carry a valid EIP-55 checksum).
+// The flow is the library's SessionLogin: the challenge binds a single-use nonce (60 s) to the
+// wallet; verify spends it whatever the outcome, checks the EIP-191 personal_sign signature
+// over message_to_sign and opens a session. public_key is compared case-insensitively (a
+// mixed-case key need not carry a valid EIP-55 checksum).
 #include "../../json_request.h"
 #include "j0_api.h"
 #include "j0_render.h"
@@ -26,7 +27,7 @@ Result<std::string> read_public_key(const JsonBody& body) {
 Result<Response> challenge(J0Api& api, RequestContext& context) {
   MC_TRY_ASSIGN(JsonBody body, JsonBody::parse(context.request.body));
   MC_TRY_ASSIGN(std::string wallet, read_public_key(body));
-  MC_TRY_ASSIGN(auth::Challenge issued, api.login().issue(wallet));
+  MC_TRY_ASSIGN(auth::Challenge issued, api.sessions().challenge(wallet));
   json::JsonWriter out;
   out.begin_object().key("challenge").begin_object();
   out.key("nonce").value(issued.nonce);
@@ -38,37 +39,22 @@ Result<Response> challenge(J0Api& api, RequestContext& context) {
   return Response::json(200, std::move(out).take());
 }
 
-Status login_refusal(const Status& status) {
-  const std::string& detail = status.detail();
-  if (detail == "nonce_unknown" || detail == "nonce_expired") {
-    return unauthenticated("invalid_challenge", "Invalid or expired challenge");
-  }
-  if (detail == "challenge_wallet_mismatch") {
-    return unauthenticated("invalid_challenge", "Challenge was issued to another wallet");
-  }
-  if (status.code() == Code::unavailable || status.code() == Code::internal) return status;
-  return unauthenticated("invalid_signature", "Invalid signature");
-}
-
 Result<Response> verify(J0Api& api, RequestContext& context) {
   MC_TRY_ASSIGN(JsonBody body, JsonBody::parse(context.request.body));
   MC_TRY_ASSIGN(std::string wallet, read_public_key(body));
   MC_TRY_ASSIGN(std::string nonce, body.required_string("challenge_nonce"));
   MC_TRY_ASSIGN(std::string signature, body.required_string("signature"));
-  Result<eth::Address> signer = api.login().verify(wallet, nonce, signature);
-  if (!signer.ok()) return login_refusal(signer.status());
-  MC_TRY_ASSIGN(Party user, api.market().user_for_wallet(wallet));
-  int64_t expires_at_s = 0;
-  MC_TRY_ASSIGN(std::string token, api.issue_token(user.id, expires_at_s));
+  MC_TRY_ASSIGN(Session session, api.sessions().sign_in(wallet, nonce, signature));
+  MC_TRY_ASSIGN(Party user, api.market().user(session.party_id));
   json::JsonWriter out;
   out.begin_object();
-  out.key("token").value(token);
-  out.key("expires_at").value(expires_at_s);
+  out.key("token").value(session.token);
+  out.key("expires_at").value(session.expires_at_s);
   out.key("user");
   write_user(out, user, /*login=*/true);
   out.end_object();
   Response response = Response::json(200, std::move(out).take());
-  response.set_header("Set-Cookie", std::string(kCookieName) + "=" + token +
+  response.set_header("Set-Cookie", std::string(kCookieName) + "=" + session.token +
                                         "; HttpOnly; Secure; SameSite=Strict; Max-Age=" +
                                         std::to_string(kSessionTtlS) + "; Path=/");
   return response;

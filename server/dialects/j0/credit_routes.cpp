@@ -29,7 +29,7 @@ Result<Response> balance(J0Api& api, RequestContext& context) {
 Result<Response> transactions(J0Api& api, RequestContext& context) {
   MC_TRY_ASSIGN(std::optional<int64_t> requested,
                 query_int64(context.request.query_param("limit"), "limit", INT64_MIN, INT64_MAX));
-  MC_TRY_ASSIGN(int32_t limit, mc::j0::J0Market::list_limit(requested));
+  MC_TRY_ASSIGN(int32_t limit, api.market().list_limit(requested));
   MC_TRY_ASSIGN(std::vector<mc::j0::CreditTransaction> list,
                 api.market().transactions(context.principal.party_id, limit));
   json::JsonWriter out;

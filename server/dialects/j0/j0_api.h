@@ -1,5 +1,5 @@
-// server/dialects/j0/j0_api.h — what the j0 route files share: the j0 market, wallet login,
-// session tokens, payment providers and the dialect's settings.
+// server/dialects/j0/j0_api.h — what the j0 route files share: the j0 market, wallet login
+// and session tokens (the library's SessionLogin), payment providers and the settings.
 //
 // Settings come from the environment (secrets stay out of the process list):
 //   MARKETCORE_J0_JWT_SECRET             HS256 key for session tokens (≥ 32 bytes); without it
@@ -22,9 +22,8 @@
 #include "../../router.h"
 #include "../../server_context.h"
 #include "marketcore/j0.h"
-#include "marketcore/jwt.h"
 #include "marketcore/payments.h"
-#include "marketcore/wallet_auth.h"
+#include "marketcore/session_login.h"
 
 namespace mc::server::j0 {
 
@@ -42,19 +41,16 @@ struct J0Settings {
 
 class J0Api {
  public:
-  J0Api(ServerContext& context, mc::j0::J0Market market, auth::JwtHs256 jwt, J0Settings settings);
+  J0Api(ServerContext& context, mc::j0::J0Market market, std::unique_ptr<SessionLogin> sessions,
+        J0Settings settings);
 
   ServerContext& context() { return context_; }
   mc::j0::J0Market& market() { return market_; }
-  auth::ChallengeLogin& login() { return login_; }
+  // Wallet challenge → session token (audience "j0", kSessionTtlS).
+  SessionLogin& sessions() const { return *sessions_; }
   payments::TestPaymentProvider& test_payments() { return test_payments_; }
   const J0Settings& settings() const { return settings_; }
   int64_t now_ms() const { return context_.clock->now_ms(); }
-
-  // A session token for `party`, valid kSessionTtlS; `expires_at_s` receives its expiry.
-  Result<std::string> issue_token(PartyId party, int64_t& expires_at_s) const;
-  // The party a token names (audience "j0"). unauthenticated/"invalid_token".
-  Result<PartyId> verify_token(std::string_view token) const;
 
   // Where this dialect is mounted ("" at the root), set when routes are built.
   std::string mounted_prefix;
@@ -62,9 +58,8 @@ class J0Api {
  private:
   ServerContext& context_;
   mc::j0::J0Market market_;
-  auth::JwtHs256 jwt_;
+  std::unique_ptr<SessionLogin> sessions_;
   J0Settings settings_;
-  auth::ChallengeLogin login_;
   payments::TestPaymentProvider test_payments_;
 };
 

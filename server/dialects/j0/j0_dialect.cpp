@@ -8,14 +8,11 @@
 
 #include "j0_api.h"
 #include "j0_render.h"
-#include "marketcore/auth_store_sqlite.h"
-#include "marketcore/crypto.h"
 
 namespace mc::server::j0 {
 namespace {
 
 constexpr std::string_view kBearer = "Bearer ";
-constexpr const char* kAudience = "j0";
 // Hardhat's first development account: a test-mode default nobody mistakes for production.
 constexpr const char* kTestDepositAddress = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 
@@ -92,7 +89,7 @@ class J0Dialect final : public Dialect {
 
  private:
   Result<Principal> principal_for(std::string_view token) const {
-    MC_TRY_ASSIGN(PartyId party, api_->verify_token(token));
+    MC_TRY_ASSIGN(PartyId party, api_->sessions().verify(token));
     return Principal{.kind = Principal::Kind::party,
                      .party_id = party,
                      .market_id = api_->market().market_id(),
@@ -104,54 +101,34 @@ class J0Dialect final : public Dialect {
 
 Result<std::unique_ptr<J0Api>> make_api(ServerContext& context) {
   MC_TRY_ASSIGN(mc::j0::J0Market market, mc::j0::J0Market::open(*context.engine));
-  std::string secret = environment("MARKETCORE_J0_JWT_SECRET");
-  if (secret.empty()) {
-    MC_TRY_ASSIGN(secret, crypto::random_bytes(32));
-  }
-  MC_TRY_ASSIGN(auth::JwtHs256 jwt, auth::JwtHs256::create(secret));
   J0Settings settings;
   if (std::string host = environment("MARKETCORE_J0_HOST"); !host.empty()) settings.host = host;
+  MC_TRY_ASSIGN(
+      std::unique_ptr<SessionLogin> sessions,
+      SessionLogin::create(market.binding(), {.audience = "j0",
+                                              .host = settings.host,
+                                              .jwt_secret = environment("MARKETCORE_J0_JWT_SECRET"),
+                                              .session_ttl_s = kSessionTtlS}));
   settings.stripe_webhook_secret = environment("MARKETCORE_J0_STRIPE_WEBHOOK_SECRET");
   settings.deposit_address = environment("MARKETCORE_J0_DEPOSIT_ADDRESS");
   settings.test_mode = context.config.test_mode;
   if (settings.deposit_address.empty() && settings.test_mode) {
     settings.deposit_address = kTestDepositAddress;
   }
-  MC_TRY_ASSIGN(Market record, context.engine->market(market.market_id()));
-  settings.purchase_fee_bps = mc::j0::purchase_fee_bps(record.config);
-  return std::make_unique<J0Api>(context, std::move(market), std::move(jwt), std::move(settings));
+  settings.purchase_fee_bps = mc::j0::purchase_fee_bps(market.binding().market().config);
+  return std::make_unique<J0Api>(context, std::move(market), std::move(sessions),
+                                 std::move(settings));
 }
 
 }  // namespace
 
-J0Api::J0Api(ServerContext& context, mc::j0::J0Market market, auth::JwtHs256 jwt,
-             J0Settings settings)
+J0Api::J0Api(ServerContext& context, mc::j0::J0Market market,
+             std::unique_ptr<SessionLogin> sessions, J0Settings settings)
     : context_(context),
       market_(std::move(market)),
-      jwt_(std::move(jwt)),
+      sessions_(std::move(sessions)),
       settings_(std::move(settings)),
-      login_({.host = settings_.host}, context.engine->auth_stores().nonces, context.clock),
       test_payments_(kTestCheckoutPath) {}
-
-Result<std::string> J0Api::issue_token(PartyId party, int64_t& expires_at_s) const {
-  const int64_t now_s = now_ms() / 1000;
-  expires_at_s = now_s + kSessionTtlS;
-  return jwt_.issue({.subject = std::to_string(party),
-                     .audience = {kAudience},
-                     .expires_at_s = expires_at_s,
-                     .issued_at_s = now_s});
-}
-
-Result<PartyId> J0Api::verify_token(std::string_view token) const {
-  const Status invalid = unauthenticated("invalid_token", "Invalid or expired token");
-  Result<auth::JwtClaims> claims = jwt_.verify(token, now_ms(), {.audience = kAudience});
-  if (!claims.ok()) return invalid;
-  const std::optional<int64_t> party = parse_positive_id(claims->subject);
-  if (!party) return invalid;
-  Result<Party> user = market_.user(*party);
-  if (!user.ok()) return user.status().code() == Code::not_found ? invalid : user.status();
-  return *party;
-}
 
 std::optional<int64_t> parse_positive_id(std::string_view text) {
   int64_t id = 0;

@@ -24,12 +24,22 @@ void optional_time(json::JsonWriter& out, std::string_view key, std::optional<in
   }
 }
 
-bool is_validation_detail(const std::string& detail) {
-  return detail == "malformed_json" || detail == "body_not_object" || detail == "missing_param" ||
-         detail == "invalid_type" || detail == "invalid_value" || detail == "unknown_param" ||
-         detail == "too_many_decimals" || detail == "invalid_decimal" ||
-         detail == "validation_error" || detail == "invalid_id";
-}
+// The seed's error codes by detail: the body parser's details are all VALIDATION_ERROR; the
+// login refusals keep their names; anything else unauthenticated is UNAUTHORIZED.
+constexpr DetailRow<std::string_view> kCodeByDetail[] = {
+    {"malformed_json", "VALIDATION_ERROR"},     {"body_not_object", "VALIDATION_ERROR"},
+    {"missing_param", "VALIDATION_ERROR"},      {"invalid_type", "VALIDATION_ERROR"},
+    {"invalid_value", "VALIDATION_ERROR"},      {"unknown_param", "VALIDATION_ERROR"},
+    {"too_many_decimals", "VALIDATION_ERROR"},  {"invalid_decimal", "VALIDATION_ERROR"},
+    {"validation_error", "VALIDATION_ERROR"},   {"invalid_id", "VALIDATION_ERROR"},
+    {"invalid_signature", "INVALID_SIGNATURE"}, {"invalid_challenge", "INVALID_CHALLENGE"},
+};
+
+// Messages the seed words itself.
+constexpr DetailRow<std::string_view> kMessageByDetail[] = {
+    {kDetailRouteNotFound, "Not found"},
+    {"missing_credentials", "Authentication required"},
+};
 
 int j0_http_status(const Status& status) {
   switch (status.code()) {
@@ -45,12 +55,10 @@ int j0_http_status(const Status& status) {
 }
 
 std::string error_code(const Status& status) {
-  if (is_validation_detail(status.detail())) return "VALIDATION_ERROR";
+  if (auto code = lookup_detail(kCodeByDetail, status.detail())) return std::string(*code);
   switch (status.code()) {
     case Code::unauthenticated:
-      return status.detail() == "invalid_signature" || status.detail() == "invalid_challenge"
-                 ? ascii_upper(status.detail())
-                 : "UNAUTHORIZED";
+      return "UNAUTHORIZED";
     case Code::internal:
     case Code::data_loss:
       return "INTERNAL_ERROR";
@@ -60,19 +68,13 @@ std::string error_code(const Status& status) {
 }
 
 std::string error_message(const Status& status) {
-  switch (status.code()) {
-    case Code::internal:
-    case Code::data_loss:
-      return "Internal server error";
-    case Code::not_found:
-      if (status.detail() == kDetailRouteNotFound) return "Not found";
-      return status.message();
-    case Code::unauthenticated:
-      if (status.detail() == "missing_credentials") return "Authentication required";
-      return status.message();
-    default:
-      return status.message();
+  if (status.code() == Code::internal || status.code() == Code::data_loss) {
+    return "Internal server error";
   }
+  if (auto message = lookup_detail(kMessageByDetail, status.detail())) {
+    return std::string(*message);
+  }
+  return status.message();
 }
 
 }  // namespace
@@ -117,8 +119,7 @@ void write_user(json::JsonWriter& out, const Party& party, bool login) {
   out.end_object();
 }
 
-void write_job(json::JsonWriter& out, const Job& job, PartyId viewer) {
-  const bool party_to_job = viewer == job.poster_id || job.worker_id == viewer;
+void write_job(json::JsonWriter& out, const Job& job) {
   out.begin_object();
   out.key("job_id").value(job.id);
   out.key("requester_id").value(job.poster_id);
@@ -132,9 +133,9 @@ void write_job(json::JsonWriter& out, const Job& job, PartyId viewer) {
   out.key("credits").value(job.amount_minor);
   out.key("timeout_sec").value(job.work_timeout_ms.value_or(0) / 1000);
   out.key("status").value(job.state);
-  out.key("prompt").value(mc::j0::J0Market::visible_prompt(job, viewer));
+  out.key("prompt").value(job.prompt);
   out.key("result");
-  if (job.state == "completed" && party_to_job) {
+  if (job.state == "completed" && !is_redacted(job, JobField::result)) {
     out.value(job.result_text);
   } else {
     out.null();

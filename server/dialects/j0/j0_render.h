@@ -26,8 +26,10 @@ void write_user(json::JsonWriter& out, const Party& party, bool login);
 // The EIP-55 form of a stored lower-case wallet address (or the text itself if unparsable).
 std::string checksum_address(const std::string& lower);
 
-// The full job object of GET /jobs and GET /jobs/:id, prompt and result as `viewer` may see.
-void write_job(json::JsonWriter& out, const Job& job, PartyId viewer);
+// The full job object of GET /jobs and GET /jobs/:id, of a job read as its caller may see it
+// (J0Market::job with the caller as viewer): the result is null until completed and for
+// whoever may not read it.
+void write_job(json::JsonWriter& out, const Job& job);
 // The short object of POST /jobs.
 void write_posted_job(json::JsonWriter& out, const Job& job);
 

@@ -1,7 +1,8 @@
 // server/dialects/j0/job_routes.cpp — POST /jobs, GET /jobs, GET /jobs/:id and the accept,
 // complete and cancel actions. Every rule (bounds, who may act, first accept wins, timeouts,
-// payouts, refunds, prompt visibility) is mc::j0::J0Market's; this file reads the request
-// and renders the seed's shapes.
+// payouts, refunds) is mc::j0::J0Market's, and what each caller may see of a job (prompt,
+// result) is the j0 lifecycle's visibility applied by the engine; this file reads the
+// request and renders the seed's shapes.
 #include "../../json_request.h"
 #include "j0_api.h"
 #include "j0_render.h"
@@ -49,20 +50,21 @@ Result<Response> list_jobs(J0Api& api, RequestContext& context) {
   MC_TRY_ASSIGN(filter.worker_id, query_party(request, "worker_id"));
   MC_TRY_ASSIGN(std::optional<int64_t> requested,
                 query_int64(request.query_param("limit"), "limit", INT64_MIN, INT64_MAX));
-  MC_TRY_ASSIGN(filter.limit, mc::j0::J0Market::list_limit(requested));
-  MC_TRY_ASSIGN(std::vector<Job> jobs, api.market().jobs(filter));
+  MC_TRY_ASSIGN(filter.limit, api.market().list_limit(requested));
+  MC_TRY_ASSIGN(std::vector<Job> jobs,
+                api.market().jobs(filter, JobViewer::of_party(context.principal.party_id)));
   json::JsonWriter out;
   out.begin_object().key("jobs").begin_array();
-  for (const Job& job : jobs) write_job(out, job, context.principal.party_id);
+  for (const Job& job : jobs) write_job(out, job);
   out.end_array().end_object();
   return Response::json(200, std::move(out).take());
 }
 
 Result<Response> get_job(J0Api& api, RequestContext& context) {
   MC_TRY_ASSIGN(JobId id, job_id(context));
-  MC_TRY_ASSIGN(Job job, api.market().job(id));
+  MC_TRY_ASSIGN(Job job, api.market().job(id, JobViewer::of_party(context.principal.party_id)));
   json::JsonWriter out;
-  write_job(out, job, context.principal.party_id);
+  write_job(out, job);
   return Response::json(200, std::move(out).take());
 }
 
@@ -74,7 +76,7 @@ Result<Response> accept_job(J0Api& api, RequestContext& context) {
   out.key("job_id").value(job.id);
   out.key("status").value(job.state);
   out.key("worker_id").value(context.principal.party_id);
-  out.key("prompt").value(mc::j0::J0Market::visible_prompt(job, context.principal.party_id));
+  out.key("prompt").value(job.prompt);  // the accepted worker sees it in full
   out.key("accepted_at").value(format_time(job.accepted_at_ms.value_or(job.updated_at_ms)));
   out.key("expires_at").value(format_time(mc::j0::J0Market::expires_at_ms(job)));
   out.end_object().end_object();

@@ -73,7 +73,8 @@ void write_job_data(json::JsonWriter& out, const Event& event, const Payload& pa
 }
 
 // The frame of one outbox event, or nullopt for events j0 does not send.
-std::optional<std::string> render_frame(J0Api& api, const Event& event) {
+// The job is read as the connection's user may see it (the j0 lifecycle's visibility).
+std::optional<std::string> render_frame(J0Api& api, const Event& event, PartyId viewer) {
   const bool job_event = event.type == "job.posted" || event.type == "job.accepted" ||
                          event.type == "job.completed" || event.type == "job.timeout";
   if (!job_event && event.type != "balance.updated") return std::nullopt;
@@ -83,7 +84,8 @@ std::optional<std::string> render_frame(J0Api& api, const Event& event) {
   out.key("event").value(event.type);
   out.key("data").begin_object();
   if (job_event) {
-    Result<Job> job = api.market().job(event.job_id.value_or(payload.job_id));
+    Result<Job> job =
+        api.market().job(event.job_id.value_or(payload.job_id), JobViewer::of_party(viewer));
     if (!job.ok()) return std::nullopt;
     write_job_data(out, event, payload, job.value());
   } else {
@@ -107,7 +109,9 @@ void open_stream(J0Api& api, std::unique_ptr<UpgradedStream> stream, RequestCont
       .query = {.after_sequence = head.ok() ? head.value() : 0,
                 .market_id = api.market().market_id(),
                 .party_id = context.principal.party_id},
-      .render = [&api](const Event& event) { return render_frame(api, event); }};
+      .render = [&api, viewer = context.principal.party_id](const Event& event) {
+        return render_frame(api, event, viewer);
+      }};
   websocket::EventStreamHub::of(server)->attach(std::move(stream), std::move(spec));
 }
 

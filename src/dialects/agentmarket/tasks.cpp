@@ -9,6 +9,7 @@
 #include <string>
 
 #include "marketcore/agentmarket.h"
+#include "marketcore/errors.h"
 #include "profile.h"
 
 namespace mc::agentmarket {
@@ -24,21 +25,37 @@ bool known_status(std::string_view status) {
   return false;
 }
 
-// Maps engine refusals of accept/complete to the dialect's messages.
-Status explain(const Status& status, const Job& job, std::string_view action) {
-  const std::string& detail = status.detail();
-  if (detail == "wrong_state" || detail == "job_state_changed") {
-    const bool accepting = action == "accept";
-    return Status(Code::failed_precondition, accepting ? "task_not_open" : "task_not_assigned",
-                  accepting ? "Task is not open (status: " + job.state + ")"
-                            : "Task is not assigned (status: " + job.state + ")");
-  }
-  if (detail == "role_not_allowed") {
-    return action == "accept" ? permission_denied("own_task", "You cannot accept your own task")
-                              : permission_denied("not_assignee",
-                                                  "Only the assigned agent can complete this task");
-  }
-  return status;
+// How the seed words the engine's refusals of accept and complete (by the engine's detail).
+struct Refusal {
+  Code code;
+  std::string_view detail;
+  std::string_view message;
+  bool names_state;  // the message ends with " (status: <state>)"
+};
+
+constexpr DetailRow<Refusal> kAcceptRefusals[] = {
+    {"wrong_state", {Code::failed_precondition, "task_not_open", "Task is not open", true}},
+    {"job_state_changed", {Code::failed_precondition, "task_not_open", "Task is not open", true}},
+    {"role_not_allowed",
+     {Code::permission_denied, "own_task", "You cannot accept your own task", false}},
+};
+
+constexpr DetailRow<Refusal> kCompleteRefusals[] = {
+    {"wrong_state", {Code::failed_precondition, "task_not_assigned", "Task is not assigned", true}},
+    {"job_state_changed",
+     {Code::failed_precondition, "task_not_assigned", "Task is not assigned", true}},
+    {"role_not_allowed",
+     {Code::permission_denied, "not_assignee", "Only the assigned agent can complete this task",
+      false}},
+};
+
+template <size_t N>
+Status explain(const Status& status, const Job& job, const DetailRow<Refusal> (&table)[N]) {
+  const std::optional<Refusal> refusal = lookup_detail(table, status.detail());
+  if (!refusal) return status;
+  std::string message(refusal->message);
+  if (refusal->names_state) message += " (status: " + job.state + ")";
+  return Status(refusal->code, std::string(refusal->detail), std::move(message));
 }
 
 }  // namespace
@@ -55,13 +72,7 @@ Result<TaskView> Service::view(Job job) {
 
 Result<Job> Service::job_of(std::string_view uuid) {
   MC_TRY_ASSIGN(JobId id, parse_task_uuid(uuid));
-  Result<Job> job = engine_.job(id);
-  if (!job.ok() && job.status().code() == Code::not_found) {
-    return not_found("task_not_found", "Task not found");
-  }
-  MC_TRY(job.status());
-  if (job->market_id != market_.id) return not_found("task_not_found", "Task not found");
-  return job;
+  return binding_.job(id);
 }
 
 Result<TaskView> Service::post_task(PartyId poster, const NewTask& request) {
@@ -107,7 +118,7 @@ Result<std::vector<TaskView>> Service::tasks(const TaskFilter& filter) {
   JobQuery query{.market_id = market_.id,
                  .state = filter.status,
                  .capability = filter.capability,
-                 .limit = static_cast<int32_t>(filter.limit)};
+                 .limit = binding_.clamp_limit(filter.limit)};
   MC_TRY_ASSIGN(std::vector<Job> jobs, engine_.jobs(query));
   std::vector<TaskView> result;
   for (Job& job : jobs) {
@@ -137,7 +148,7 @@ Result<TaskView> Service::accept(PartyId agent, std::string_view task_id) {
       engine_.fire({.job_id = job.id, .transition = "accept", .actor_id = agent});
   if (!fired.ok()) {
     Result<Job> latest = engine_.job(job.id);
-    return explain(fired.status(), latest.ok() ? *latest : job, "accept");
+    return explain(fired.status(), latest.ok() ? *latest : job, kAcceptRefusals);
   }
   return view(std::move(fired).value().job);
 }
@@ -159,7 +170,7 @@ Result<TaskView> Service::complete(PartyId agent, std::string_view task_id,
   FireTransition request{.job_id = job.id, .transition = "complete", .actor_id = agent};
   request.result_text = result;
   Result<JobOutcome> fired = engine_.fire(request);
-  if (!fired.ok()) return explain(fired.status(), job, "complete");
+  if (!fired.ok()) return explain(fired.status(), job, kCompleteRefusals);
   return view(std::move(fired).value().job);
 }
 

@@ -44,10 +44,6 @@ Status check_post(const PostJob& request) {
   return ok_status();
 }
 
-Status job_not_found() {
-  return not_found("job_not_found", "Job not found");
-}
-
 bool expired(const Job& job, int64_t now_ms) {
   return job.state == "timeout" || (job.expires_at_ms && now_ms >= *job.expires_at_ms &&
                                     (job.state == "posted" || job.state == "accepted"));
@@ -94,47 +90,36 @@ Status explain(const Job& job, std::string_view transition, PartyId actor, int64
 }  // namespace
 
 Result<J0Market> J0Market::open(Engine& engine) {
-  Result<Market> market = engine.market_by_name(kMarketName);
-  if (!market.ok() && market.status().code() == Code::not_found) {
-    MC_TRY_ASSIGN(MarketConfig config, builtin_market_config(kMarketName));
-    market = engine.ensure_market(config);
-  }
-  MC_TRY(market);
-  if (market->config.lifecycle != "j0") {
-    return failed_precondition("wrong_lifecycle", "the j0 market must run the j0 lifecycle");
-  }
-  return J0Market(engine, market->id);
+  MC_TRY_ASSIGN(MarketBinding binding,
+                MarketBinding::open(engine, {.market_name = std::string(kMarketName),
+                                             .lifecycle = "j0",
+                                             .list_limit_default = kListLimitDefault,
+                                             .list_limit_max = kListLimitMax,
+                                             .job_not_found_detail = "job_not_found",
+                                             .job_not_found_message = "Job not found",
+                                             .party_not_found_detail = "user_not_found",
+                                             .party_not_found_message = "User not found",
+                                             .invalid_limit_detail = "validation_error"}));
+  return J0Market(std::move(binding));
 }
 
 Result<Party> J0Market::user_for_wallet(std::string_view wallet_address_lower) const {
-  Result<Party> found = engine_->party_by_wallet(market_id_, wallet_address_lower);
-  if (found.ok() || found.status().code() != Code::not_found) return found;
-  Result<Party> created =
-      engine_->register_party({.market_id = market_id_,
-                               .kind = "wallet",
-                               .wallet_address = std::string(wallet_address_lower)});
-  if (created.ok() || created.status().code() != Code::already_exists) return created;
-  return engine_->party_by_wallet(market_id_, wallet_address_lower);  // a concurrent first login
+  return binding_.party_for_wallet(wallet_address_lower);
 }
 
 Result<Party> J0Market::user(PartyId id) const {
-  Result<Party> party = engine_->party(id);
-  if (!party.ok() && party.status().code() != Code::not_found) return party.status();
-  if (!party.ok() || party->market_id != market_id_) {
-    return not_found("user_not_found", "User not found");
-  }
-  return party;
+  return binding_.party(id);
 }
 
 Result<CreditBalance> J0Market::balance(PartyId user) const {
-  MC_TRY_ASSIGN(Balances balances, engine_->balances(market_id_, user));
+  MC_TRY_ASSIGN(Balances balances, engine().balances(market_id(), user));
   return credit_balance(balances.available_minor, balances.promo_minor);
 }
 
 Result<Job> J0Market::post_job(const PostJob& request) const {
   MC_TRY(check_post(request));
   Result<JobOutcome> outcome =
-      engine_->create_job({.market_id = market_id_,
+      engine().create_job({.market_id = market_id(),
                            .poster_id = request.requester_id,
                            .amount_minor = request.credits,
                            .prompt = request.prompt,
@@ -151,11 +136,11 @@ Result<Job> J0Market::post_job(const PostJob& request) const {
 Result<JobOutcome> J0Market::fire(JobId job_id, std::string_view transition, PartyId actor,
                                   std::string result) const {
   MC_TRY_ASSIGN(Job before, job(job_id));
-  MC_TRY(explain(before, transition, actor, engine_->clock().now_ms()));
+  MC_TRY(explain(before, transition, actor, engine().clock().now_ms()));
   FireTransition request{
       .job_id = job_id, .transition = std::string(transition), .actor_id = actor};
   request.result_text = std::move(result);
-  Result<JobOutcome> outcome = engine_->fire(request);
+  Result<JobOutcome> outcome = engine().fire(request);
   if (outcome.ok()) return outcome;
   const Code code = outcome.status().code();
   if (code != Code::failed_precondition && code != Code::aborted &&
@@ -164,7 +149,7 @@ Result<JobOutcome> J0Market::fire(JobId job_id, std::string_view transition, Par
   }
   // A concurrent accept, cancel or the clock got there first: explain from the new state.
   MC_TRY_ASSIGN(Job after, job(job_id));
-  const Status why = explain(after, transition, actor, engine_->clock().now_ms());
+  const Status why = explain(after, transition, actor, engine().clock().now_ms());
   return why.ok() ? outcome.status() : why;
 }
 
@@ -188,50 +173,26 @@ Result<Cancellation> J0Market::cancel_job(JobId job, PartyId requester) const {
   return Cancellation{.job = std::move(outcome.job), .credits_refunded = refunded};
 }
 
-Result<Job> J0Market::job(JobId id) const {
-  if (id <= 0) return job_not_found();
-  Result<Job> found = engine_->job(id);
-  if (!found.ok() && found.status().code() != Code::not_found) return found.status();
-  if (!found.ok() || found->market_id != market_id_) return job_not_found();
-  return found;
+Result<Job> J0Market::job(JobId id, const JobViewer& viewer) const {
+  return binding_.job_as_seen_by(id, viewer);
 }
 
-Result<std::vector<Job>> J0Market::jobs(const JobFilter& filter) const {
+Result<std::vector<Job>> J0Market::jobs(const JobFilter& filter, const JobViewer& viewer) const {
   if (filter.status && std::find(std::begin(kStatuses), std::end(kStatuses), *filter.status) ==
                            std::end(kStatuses)) {
     return validation("status must be one of: posted, accepted, completed, timeout, cancelled",
                       "status");
   }
-  JobQuery query{.market_id = market_id_,
-                 .state = filter.status,
-                 .poster_id = filter.requester_id,
-                 .worker_id = filter.worker_id,
-                 .limit = std::clamp(filter.limit, 1, kListLimitMax)};
-  return engine_->jobs(query);
-}
-
-std::string J0Market::visible_prompt(const Job& job, PartyId viewer) {
-  if (viewer == job.poster_id || (job.worker_id && *job.worker_id == viewer)) return job.prompt;
-  size_t index = 0;
-  for (int64_t chars = 0; index < job.prompt.size() && chars < kPromptPreviewChars; ++chars) {
-    ++index;  // past the lead byte, then past its continuation bytes
-    while (index < job.prompt.size() &&
-           (static_cast<unsigned char>(job.prompt[index]) & 0xC0) == 0x80) {
-      ++index;
-    }
-  }
-  return job.prompt.substr(0, index);
+  return binding_.jobs_as_seen_by({.state = filter.status,
+                                   .poster_id = filter.requester_id,
+                                   .worker_id = filter.worker_id,
+                                   .limit = filter.limit},
+                                  viewer);
 }
 
 int64_t J0Market::expires_at_ms(const Job& job) {
   if (job.accepted_at_ms) return *job.accepted_at_ms + job.work_timeout_ms.value_or(0);
   return unaccepted_expires_at_ms(job);
-}
-
-Result<int32_t> J0Market::list_limit(std::optional<int64_t> requested) {
-  if (!requested) return kListLimitDefault;
-  if (*requested < 1) return validation("limit must be a positive integer", "limit");
-  return static_cast<int32_t>(std::min<int64_t>(*requested, kListLimitMax));
 }
 
 int64_t purchase_fee_bps(const MarketConfig& config) {

@@ -49,9 +49,8 @@ std::string transaction_type(std::string_view transfer_reason) {
 }
 
 Result<std::vector<CreditTransaction>> J0Market::transactions(PartyId user, int32_t limit) const {
-  MC_TRY_ASSIGN(
-      std::vector<Transfer> transfers,
-      engine_->transfers(market_id_, user, std::nullopt, std::clamp(limit, 1, kListLimitMax)));
+  MC_TRY_ASSIGN(std::vector<Transfer> transfers,
+                engine().transfers(market_id(), user, std::nullopt, binding_.clamp_limit(limit)));
   std::vector<CreditTransaction> out;
   out.reserve(transfers.size());
   for (const Transfer& transfer : transfers) {

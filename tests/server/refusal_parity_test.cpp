@@ -1,0 +1,245 @@
+// Refusal parity: every refusal a dialect's tests exercise is a rule of the engine, so the same
+// action through the native /v1 API over loopback and through mc::Engine in-process is refused
+// with the same stable detail code. One row of kCases per refusal: add a case in one line.
+//
+// Each case starts from fresh parties in its market (a funded poster, a worker, a third
+// party), brings a job to its stage (none, posted, accepted by the worker) the same way on
+// both sides, then performs the action as the named party and compares the details.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "http_client.h"
+#include "marketcore/engine.h"
+#include "server_process.h"
+
+namespace mc::test {
+namespace {
+
+enum class Stage { none, posted, accepted };
+enum class Who { poster, worker, third };
+
+// The action: a transition name fired on the job, or one of
+//   "post_over_budget"        the poster posts a job worth more than it holds
+//   "post_long_idempotency_key"  the poster posts with a 300-character idempotency key
+struct ParityCase {
+  const char* name;
+  const char* market;
+  Stage stage;
+  Who actor;
+  const char* action;
+  const char* detail;  // the engine's stable detail, the same for every API
+};
+
+constexpr ParityCase kCases[] = {
+    // j0 (tests/j0): the dialect words these as own_job, not_worker, cannot_cancel_accepted,
+    // job_already_accepted, job_not_accepted, not_requester, insufficient_credits.
+    {"j0: accept own job", "j0", Stage::posted, Who::poster, "accept", "role_not_allowed"},
+    {"j0: complete by a non-worker", "j0", Stage::accepted, Who::third, "complete",
+     "role_not_allowed"},
+    {"j0: cancel an accepted job", "j0", Stage::accepted, Who::poster, "cancel", "wrong_state"},
+    {"j0: accept an accepted job", "j0", Stage::accepted, Who::third, "accept", "wrong_state"},
+    {"j0: complete before acceptance", "j0", Stage::posted, Who::worker, "complete", "wrong_state"},
+    {"j0: cancel by a non-requester", "j0", Stage::posted, Who::third, "cancel",
+     "role_not_allowed"},
+    {"j0: insufficient credits", "j0", Stage::none, Who::poster, "post_over_budget",
+     "insufficient_funds"},
+    {"j0: idempotency key too long", "j0", Stage::none, Who::poster, "post_long_idempotency_key",
+     "idempotency_key_invalid"},
+    // AgentMarket (tests/agentmarket): own_task, task_not_assigned, not_assignee,
+    // task_not_open, insufficient_funds.
+    {"agentmarket: accept own task", "agentmarket", Stage::posted, Who::poster, "accept",
+     "role_not_allowed"},
+    {"agentmarket: complete an unassigned task", "agentmarket", Stage::posted, Who::worker,
+     "complete", "wrong_state"},
+    {"agentmarket: complete another agent's task", "agentmarket", Stage::accepted, Who::third,
+     "complete", "role_not_allowed"},
+    {"agentmarket: accept an assigned task", "agentmarket", Stage::accepted, Who::third, "accept",
+     "wrong_state"},
+    {"agentmarket: cancel an assigned task", "agentmarket", Stage::accepted, Who::poster, "cancel",
+     "wrong_state"},
+    {"agentmarket: cancel by another agent", "agentmarket", Stage::posted, Who::third, "cancel",
+     "role_not_allowed"},
+    {"agentmarket: insufficient credits", "agentmarket", Stage::none, Who::poster,
+     "post_over_budget", "insufficient_funds"},
+};
+
+constexpr int64_t kFunds = 20;
+constexpr int64_t kJobAmount = 10;
+constexpr int64_t kOverBudget = 50;
+
+std::string job_fields(const std::string& market) {
+  return market == "j0" ? R"("category":"opus","prompt":"Summarize","work_timeout_ms":30000)"
+                        : R"("title":"Parity task")";
+}
+
+// One side of the comparison: parties, a job brought to its stage, the action's detail
+// ("" when the action succeeded).
+class Side {
+ public:
+  virtual ~Side() = default;
+  virtual std::string setup(const std::string& market) = 0;  // "" or why it failed
+  virtual std::string post(Who who, int64_t amount, const std::string& idempotency_key) = 0;
+  virtual std::string fire(Who who, const std::string& transition) = 0;
+
+  std::string run(const ParityCase& c) {
+    const std::string failed = setup(c.market);
+    if (!failed.empty()) return "setup: " + failed;
+    if (std::string(c.action) == "post_over_budget") return post(c.actor, kOverBudget, "");
+    if (std::string(c.action) == "post_long_idempotency_key") {
+      return post(c.actor, kJobAmount, std::string(300, 'k'));
+    }
+    if (c.stage != Stage::none) {
+      if (std::string detail = post(Who::poster, kJobAmount, ""); !detail.empty()) {
+        return "post: " + detail;
+      }
+    }
+    if (c.stage == Stage::accepted) {
+      if (std::string detail = fire(Who::worker, "accept"); !detail.empty()) {
+        return "accept: " + detail;
+      }
+    }
+    return fire(c.actor, c.action);
+  }
+};
+
+class HttpSide final : public Side {
+ public:
+  explicit HttpSide(uint16_t port) : client_(port) {}
+
+  std::string setup(const std::string& market) override {
+    market_ = market;
+    for (Party* party : {&poster_, &worker_, &third_}) {
+      HttpResult created = client_.request("POST", "/v1/markets/" + market + "/parties", "{}");
+      if (created.status != 201) return created.body;
+      party->id = json_field(created.body, "/party/id");
+      party->key = json_field(created.body, "/api_key/secret");
+    }
+    HttpResult deposit =
+        client_.request("POST", "/v1/parties/" + poster_.id + "/deposits",
+                        R"({"amount_minor":)" + std::to_string(kFunds) + "}", bearer(poster_));
+    return deposit.status == 201 ? "" : deposit.body;
+  }
+
+  std::string post(Who who, int64_t amount, const std::string& idempotency_key) override {
+    std::map<std::string, std::string> headers = bearer(party(who));
+    if (!idempotency_key.empty()) headers["Idempotency-Key"] = idempotency_key;
+    HttpResult created = client_.request(
+        "POST", "/v1/jobs",
+        R"({"amount_minor":)" + std::to_string(amount) + "," + job_fields(market_) + "}", headers);
+    if (created.status == 201) {
+      job_ = json_field(created.body, "/id");
+      return "";
+    }
+    return json_field(created.body, "/error/code");
+  }
+
+  std::string fire(Who who, const std::string& transition) override {
+    HttpResult fired = client_.request("POST", "/v1/jobs/" + job_ + "/actions/" + transition,
+                                       R"({"result":"done"})", bearer(party(who)));
+    return fired.status == 200 ? "" : json_field(fired.body, "/error/code");
+  }
+
+ private:
+  struct Party {
+    std::string id;
+    std::string key;
+  };
+  static std::map<std::string, std::string> bearer(const Party& party) {
+    return {{"Authorization", "Bearer " + party.key}};
+  }
+  const Party& party(Who who) const {
+    return who == Who::poster ? poster_ : who == Who::worker ? worker_ : third_;
+  }
+
+  HttpClient client_;
+  std::string market_;
+  Party poster_, worker_, third_;
+  std::string job_;
+};
+
+class EngineSide final : public Side {
+ public:
+  explicit EngineSide(Engine& engine) : engine_(engine) {}
+
+  std::string setup(const std::string& market) override {
+    Result<MarketConfig> config = builtin_market_config(market);
+    if (!config.ok()) return config.status().to_string();
+    Result<Market> found = engine_.ensure_market(*config);
+    if (!found.ok()) return found.status().to_string();
+    market_ = *found;
+    for (PartyId* party : {&poster_, &worker_, &third_}) {
+      Result<Party> registered = engine_.register_party({.market_id = market_.id, .kind = "agent"});
+      if (!registered.ok()) return registered.status().to_string();
+      *party = registered->id;
+    }
+    return engine_.deposit({.market_id = market_.id, .party_id = poster_, .amount_minor = kFunds})
+        .status()
+        .detail();
+  }
+
+  std::string post(Who who, int64_t amount, const std::string& idempotency_key) override {
+    CreateJob request{.market_id = market_.id, .poster_id = party(who), .amount_minor = amount};
+    if (market_.config.name == "j0") {
+      request.prompt = "Summarize";
+      request.category = "opus";
+      request.work_timeout_ms = 30'000;
+    } else {
+      request.title = "Parity task";
+    }
+    if (!idempotency_key.empty()) {
+      request.idempotency =
+          IdempotencyKey{.scope = "party:" + std::to_string(party(who)), .key = idempotency_key};
+    }
+    Result<JobOutcome> created = engine_.create_job(request);
+    if (created.ok()) job_ = created->job.id;
+    return created.status().detail();
+  }
+
+  std::string fire(Who who, const std::string& transition) override {
+    FireTransition request{.job_id = job_, .transition = transition, .actor_id = party(who)};
+    request.result_text = "done";
+    return engine_.fire(request).status().detail();
+  }
+
+ private:
+  PartyId party(Who who) const {
+    return who == Who::poster ? poster_ : who == Who::worker ? worker_ : third_;
+  }
+
+  Engine& engine_;
+  Market market_;
+  PartyId poster_ = 0, worker_ = 0, third_ = 0;
+  JobId job_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("refusal parity: /v1 over loopback and Engine in-process refuse with one detail") {
+  ServerProcess server;
+  REQUIRE_MESSAGE(server.start(), server.log());
+  const std::filesystem::path directory =
+      std::filesystem::temp_directory_path() / ("mc-refusal-parity-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(directory);
+  {
+    Result<std::unique_ptr<Engine>> engine =
+        Engine::open({.database_path = (directory / "parity.db").string()});
+    REQUIRE_MESSAGE(engine.ok(), engine.status().to_string());
+    for (const ParityCase& c : kCases) {
+      CAPTURE(c.name);
+      HttpSide http(server.port());
+      EngineSide in_process(**engine);
+      const std::string over_http = http.run(c);
+      const std::string in_engine = in_process.run(c);
+      CHECK(over_http == c.detail);
+      CHECK(in_engine == c.detail);
+    }
+  }
+  std::filesystem::remove_all(directory);
+  CHECK(server.terminate() == 0);
+}
+
+}  // namespace mc::test
