@@ -52,6 +52,9 @@ enum class Role : int32_t {
   platform = 6,   // the market operator (admin / manual review by the house)
   anyone = 7,     // any party of the market, poster included (e.g. AACP claimRefund)
 };
+// Role::candidate and a named worker: when the job names a worker (created for a direct
+// hire, CreateJob::worker_id), the candidate is that worker alone; anyone else is refused with
+// permission_denied/"not_assigned_worker".
 
 const char* role_name(Role role);
 
@@ -120,7 +123,7 @@ struct Effect {
 
 // A job field a transition records from the request or the actor.
 enum class Record : int32_t {
-  worker = 0,         // job.worker_id = actor; job.accepted_at_ms = now
+  worker = 0,         // job.worker_id = actor; job.accepted_at_ms = now (see below)
   result = 1,         // job.result_text = request result
   proof = 2,          // job.proof_json = request proof; job.submitted_at_ms = now
   verdict = 3,        // job.verdict_json = request verdict
@@ -135,6 +138,8 @@ enum class Record : int32_t {
   // "worker_already_set" when the job has a worker, "offer_not_found" without a PENDING offer.
   worker_from_request = 7,
 };
+// Record::worker never replaces a different worker: permission_denied/"not_assigned_worker"
+// when the job already names another party.
 
 struct TransitionDef {
   std::string name;

@@ -4,8 +4,9 @@
 //
 // Direct-execution tasks (execute.cpp) carry {"direct":true} in their payload: they are
 // listed and readable like any task but can never be accepted or completed through these
-// calls, so nobody can take a task an agent was hired for. While such a task is briefly
-// `open` between its creation and start_execution it is left out of lists.
+// calls, so nobody can take a task an agent was hired for; the engine refuses it too, for
+// every API (a task created for a named worker can be taken by that worker only, and a direct
+// task is created already `executing`).
 #include <string>
 
 #include "marketcore/agentmarket.h"
@@ -32,6 +33,9 @@ Status explain(const Status& status, const Job& job, std::string_view action) {
     return Status(Code::failed_precondition, accepting ? "task_not_open" : "task_not_assigned",
                   accepting ? "Task is not open (status: " + job.state + ")"
                             : "Task is not assigned (status: " + job.state + ")");
+  }
+  if (detail == "not_assigned_worker") {
+    return permission_denied("not_assignee", "Task is reserved for another agent");
   }
   if (detail == "role_not_allowed") {
     return action == "accept" ? permission_denied("own_task", "You cannot accept your own task")
@@ -112,7 +116,6 @@ Result<std::vector<TaskView>> Service::tasks(const TaskFilter& filter) {
   std::vector<TaskView> result;
   for (Job& job : jobs) {
     MC_TRY_ASSIGN(TaskView one, view(std::move(job)));
-    if (one.direct && one.job.state == "open") continue;
     result.push_back(std::move(one));
   }
   return result;
