@@ -72,12 +72,19 @@ enum class GuardKind : int32_t {
   actor_reputation_at_least = 8,  // the actor's reputation ≥ value
   no_active_children = 9,         // no child job (contract) is in a non-terminal state
   custom = 10,                    // a host guard registered under `name` (Engine::register_guard)
+  // The party playing Guard::role is the actor itself, or has opted into that role
+  // (marketcore/role_opt_in.h); passes when nobody plays the role. Refuses with
+  // permission_denied/"<role>_not_opted_in" (e.g. "evaluator_not_opted_in"). AACP's creation
+  // carries it for the evaluator, whose stake the client's `fund` locks.
+  party_opted_into_role = 11,
 };
 
 struct Guard {
   GuardKind kind = GuardKind::before_deadline;
   int64_t value = 0;
   std::string name;  // for GuardKind::custom
+  // For GuardKind::party_opted_into_role: the role whose party must have opted in.
+  Role role = Role::evaluator;
 };
 
 // A ledger effect of a transition, applied in order within the firing's transaction.
@@ -95,7 +102,10 @@ enum class EffectKind : int32_t {
   // escrow hold into this (child) job's own escrow hold.
   draw_from_parent = 3,
   // Locks stake of `role`: amount = amount_minor × bps / 10 000 (or fixed_minor when set),
-  // divided by min(1, reputation / 100); taken from that party's stake account.
+  // divided by min(1, reputation / 100); taken from that party's stake account. When that
+  // party is not the actor, it must have opted into `role` (marketcore/role_opt_in.h), else
+  // the firing is refused with permission_denied/"<role>_not_opted_in" before any effect:
+  // nobody's stake is locked by someone else's action without its consent.
   lock_stake = 4,
   // Voids every held stake hold of the job (stakes return to their owners).
   release_stakes = 5,

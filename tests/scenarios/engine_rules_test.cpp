@@ -4,7 +4,8 @@
 //     HumanOps accept; a 1337MKT contract for a named doer);
 //   - a named worker is never the poster;
 //   - CreateJob::then_fire creates and fires in one write unit: a failing follow-up writes
-//     nothing (AgentMarket direct execution: create + start_execution).
+//     nothing (AgentMarket direct execution: create + start_execution);
+//   - nobody's stake is locked by someone else's action without its opt-in (AACP evaluator).
 #include <doctest/doctest.h>
 
 #include <string>
@@ -18,6 +19,7 @@ namespace {
 using mc::scenario::Scenario;
 
 constexpr int64_t kUsdc = 1'000'000;
+constexpr const char* kEvaluatorOptIn = R"({"accepts_roles":["evaluator"]})";
 
 // A job request each market accepts, posted by `poster`.
 mc::CreateJob job_for(std::string_view market, mc::PartyId poster) {
@@ -58,6 +60,12 @@ int64_t event_count(Scenario& s) {
 void check_refused(const mc::Status& status, mc::Code code, std::string_view detail) {
   CHECK_MESSAGE(status.code() == code, status.to_string());
   CHECK_MESSAGE(status.detail() == detail, status.to_string());
+}
+
+void set_profile(Scenario& s, mc::PartyId id, std::string profile_json) {
+  mc::Party party = s.engine->party(id).value();
+  party.profile_json = std::move(profile_json);
+  REQUIRE(s.engine->update_party(party).ok());
 }
 
 }  // namespace
@@ -206,6 +214,71 @@ TEST_CASE("engine rule: a direct execution whose start fails leaves the hirer's 
     CHECK(s.balances(hirer).escrow_minor == 0);
     CHECK(job_count(s) == jobs_before);
     CHECK(event_count(s) == events_before);
+  }
+}
+
+TEST_CASE("engine rule: an AACP evaluator must opt in before a client can lock its stake") {
+  Scenario s("aacp");
+  const mc::PartyId client = s.party({.available_minor = 1000 * kUsdc, .stake_minor = 100 * kUsdc});
+  const mc::PartyId stranger = s.party({.stake_minor = 100 * kUsdc});
+  const mc::PartyId evaluator =
+      s.party({.stake_minor = 100 * kUsdc, .profile_json = kEvaluatorOptIn});
+  const int64_t deadline_ms = mc::scenario::kStartMs + 7 * mc::kMillisecondsPerDay;
+  mc::CreateJob request{.market_id = s.market.id,
+                        .poster_id = client,
+                        .amount_minor = 100 * kUsdc,
+                        .evaluator_id = stranger,
+                        .category = "PROGRAM",
+                        .deadline_at_ms = deadline_ms};
+
+  // A stranger who never accepted the role cannot be named.
+  check_refused(s.engine->create_job(request).status(), mc::Code::permission_denied,
+                "evaluator_not_opted_in");
+  CHECK(job_count(s) == 0);
+
+  // An evaluator that opted in can; fund then locks its stake.
+  request.evaluator_id = evaluator;
+  const mc::Job job = s.create(request);
+  s.fire_ok(job.id, "fund", client);
+  CHECK(s.balances(evaluator).stake_locked_minor == 10 * kUsdc);
+
+  // The client may be its own evaluator: its stake is locked by its own act.
+  request.evaluator_id = client;
+  const mc::Job own = s.create(request);
+  s.fire_ok(own.id, "fund", client);
+  CHECK(s.balances(client).stake_locked_minor == 5 * kUsdc + 5 * kUsdc + 10 * kUsdc);
+
+  // An evaluator that opts out after being named: fund (the lock) is refused, nothing moves.
+  request.evaluator_id = evaluator;
+  const mc::Job later = s.create(request);
+  set_profile(s, evaluator, "{}");
+  const int64_t client_available = s.available(client);
+  s.fire_refused(later.id, "fund", client, "evaluator_not_opted_in");
+  CHECK(s.job(later.id).state == "OPEN");
+  CHECK(s.balances(evaluator).stake_locked_minor == 10 * kUsdc);  // the first job's lock only
+  CHECK(s.available(client) == client_available);
+  set_profile(s, evaluator, R"({"accepts_roles":["judge","evaluator"],"name":"E"})");
+  CHECK(s.fire_ok(later.id, "fund", client).state == "FUNDED");
+  CHECK(s.balances(evaluator).stake_locked_minor == 20 * kUsdc);
+}
+
+TEST_CASE("engine rule: a malformed or unrelated opt-in accepts nothing") {
+  Scenario s("aacp");
+  const mc::PartyId client = s.party({.available_minor = 1000 * kUsdc, .stake_minor = 100 * kUsdc});
+  for (const char* profile :
+       {R"({})", R"({"accepts_roles":"evaluator"})", R"({"accepts_roles":["worker"]})",
+        R"({"evaluator":true})", R"([{"accepts_roles":["evaluator"]}])"}) {
+    CAPTURE(profile);
+    const mc::PartyId named = s.party({.stake_minor = 100 * kUsdc, .profile_json = profile});
+    check_refused(s.engine
+                      ->create_job({.market_id = s.market.id,
+                                    .poster_id = client,
+                                    .amount_minor = 100 * kUsdc,
+                                    .evaluator_id = named,
+                                    .category = "PROGRAM",
+                                    .deadline_at_ms = s.clock->now_ms() + mc::kMillisecondsPerDay})
+                      .status(),
+                  mc::Code::permission_denied, "evaluator_not_opted_in");
   }
 }
 
