@@ -233,6 +233,7 @@ class Engine {
   // failed_precondition/<guard detail> ("deadline_passed", "expired", "kyc_required", ...);
   // permission_denied/"<role>_not_opted_in" (the transition locks the stake of a party that
   // has not accepted its role); aborted/"job_state_changed" when a concurrent call won.
+  // marketcore/refusal.h turns any of these into a structured explanation.
   Result<JobOutcome> fire(const FireTransition& request);
   Result<Job> job(JobId id);
   Result<std::vector<Job>> jobs(const JobQuery& query);

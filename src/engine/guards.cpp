@@ -1,8 +1,8 @@
 // Guards of a transition, checked in the definition's order before any effect (lifecycle.h
 // documents each kind). The first failing guard decides the error: failed_precondition with a
-// stable detail, or whatever a host guard returns. After the listed guards, the engine's own
-// consent rule: a lock_stake effect on a party other than the actor needs that party's opt-in
-// to the role (role_opt_in.h).
+// stable detail (refusal.h lists them per kind), or whatever a host guard returns. After the
+// listed guards, the engine's own consent rule: a lock_stake effect on a party other than the
+// actor needs that party's opt-in to the role (role_opt_in.h).
 #include <algorithm>
 #include <string>
 

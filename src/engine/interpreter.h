@@ -7,6 +7,7 @@
 //   order, then the consent of every party whose stake the transition locks
 //   ("<role>_not_opted_in") → ledger effects in order → records → status-guarded job update
 //   (and the parent lead's, for contracts) → history row → events → timers of the new state.
+// marketcore/refusal.h explains these refusals from the lifecycle.
 // Any failure returns a Status; the caller's write unit then rolls back, so a failed firing
 // leaves nothing behind. Idempotency is the caller's business (engine_jobs.cpp).
 //
