@@ -127,6 +127,11 @@ struct CreateJob {
   int32_t contracts_max = 1;
   std::string payload_json = "{}";
   std::optional<IdempotencyKey> idempotency;
+  // A transition (or group) the creating party (poster_id) fires on the new job in the same
+  // write transaction, right after creation: both commit or neither does, so nobody ever
+  // sees the job in its initial state. AgentMarket direct execution: "start_execution".
+  // Empty: none.
+  std::string then_fire;
 };
 
 // A registration as one unit: the party, its opening deposit and its first API key commit
@@ -272,13 +277,21 @@ class Engine {
 
   // --- jobs ----------------------------------------------------------------------------
   // Validates against the market's limits, locks the fee quote, fires the lifecycle's
-  // creation transition (usually funding escrow). invalid_argument for a bound (param
-  // names the field), failed_precondition/"insufficient_funds", not_found/"party_not_found".
+  // creation transition (usually funding escrow), then request.then_fire if set (the outcome
+  // is the job after it, `fired` naming it). invalid_argument for a bound (param names the
+  // field), invalid_argument/"worker_is_poster" (a named worker must not be the poster),
+  // failed_precondition/"insufficient_funds", not_found/"party_not_found",
+  // permission_denied/"<role>_not_opted_in" (a party named in a role it has not accepted,
+  // marketcore/role_opt_in.h), plus fire()'s errors for then_fire; any failure writes nothing.
   Result<JobOutcome> create_job(const CreateJob& request);
   // Fires a transition. not_found/"job_not_found"; not_found/"transition_not_found";
-  // permission_denied/"role_not_allowed"; failed_precondition/"wrong_state" (message names
-  // the state); failed_precondition/<guard detail> ("deadline_passed", "expired",
-  // "kyc_required", ...); aborted/"job_state_changed" when a concurrent call won.
+  // permission_denied/"role_not_allowed" (message names the roles allowed);
+  // permission_denied/"not_assigned_worker" (the job was created for another worker);
+  // failed_precondition/"wrong_state" (message names the transition and the state);
+  // failed_precondition/<guard detail> ("deadline_passed", "expired", "kyc_required", ...);
+  // permission_denied/"<role>_not_opted_in" (the transition locks the stake of a party that
+  // has not accepted its role); aborted/"job_state_changed" when a concurrent call won.
+  // marketcore/refusal.h turns any of these into a structured explanation.
   Result<JobOutcome> fire(const FireTransition& request);
   Result<Job> job(JobId id);
   Result<std::vector<Job>> jobs(const JobQuery& query);

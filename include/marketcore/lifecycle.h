@@ -53,6 +53,9 @@ enum class Role : int32_t {
   platform = 6,   // the market operator (admin / manual review by the house)
   anyone = 7,     // any party of the market, poster included (e.g. AACP claimRefund)
 };
+// Role::candidate and a named worker: when the job names a worker (created for a direct
+// hire, CreateJob::worker_id), the candidate is that worker alone; anyone else is refused with
+// permission_denied/"not_assigned_worker".
 
 const char* role_name(Role role);
 
@@ -70,12 +73,19 @@ enum class GuardKind : int32_t {
   actor_reputation_at_least = 8,  // the actor's reputation ≥ value
   no_active_children = 9,         // no child job (contract) is in a non-terminal state
   custom = 10,                    // a host guard registered under `name` (Engine::register_guard)
+  // The party playing Guard::role is the actor itself, or has opted into that role
+  // (marketcore/role_opt_in.h); passes when nobody plays the role. Refuses with
+  // permission_denied/"<role>_not_opted_in" (e.g. "evaluator_not_opted_in"). AACP's creation
+  // carries it for the evaluator, whose stake the client's `fund` locks.
+  party_opted_into_role = 11,
 };
 
 struct Guard {
   GuardKind kind = GuardKind::before_deadline;
   int64_t value = 0;
   std::string name;  // for GuardKind::custom
+  // For GuardKind::party_opted_into_role: the role whose party must have opted in.
+  Role role = Role::evaluator;
 };
 
 // A ledger effect of a transition, applied in order within the firing's transaction.
@@ -93,7 +103,10 @@ enum class EffectKind : int32_t {
   // escrow hold into this (child) job's own escrow hold.
   draw_from_parent = 3,
   // Locks stake of `role`: amount = amount_minor × bps / 10 000 (or fixed_minor when set),
-  // divided by min(1, reputation / 100); taken from that party's stake account.
+  // divided by min(1, reputation / 100); taken from that party's stake account. When that
+  // party is not the actor, it must have opted into `role` (marketcore/role_opt_in.h), else
+  // the firing is refused with permission_denied/"<role>_not_opted_in" before any effect:
+  // nobody's stake is locked by someone else's action without its consent.
   lock_stake = 4,
   // Voids every held stake hold of the job (stakes return to their owners).
   release_stakes = 5,
@@ -121,7 +134,7 @@ struct Effect {
 
 // A job field a transition records from the request or the actor.
 enum class Record : int32_t {
-  worker = 0,         // job.worker_id = actor; job.accepted_at_ms = now
+  worker = 0,         // job.worker_id = actor; job.accepted_at_ms = now (see below)
   result = 1,         // job.result_text = request result
   proof = 2,          // job.proof_json = request proof; job.submitted_at_ms = now
   verdict = 3,        // job.verdict_json = request verdict
@@ -136,6 +149,8 @@ enum class Record : int32_t {
   // "worker_already_set" when the job has a worker, "offer_not_found" without a PENDING offer.
   worker_from_request = 7,
 };
+// Record::worker never replaces a different worker: permission_denied/"not_assigned_worker"
+// when the job already names another party.
 
 struct TransitionDef {
   std::string name;

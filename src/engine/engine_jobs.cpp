@@ -1,4 +1,5 @@
-// Jobs: create_job (validate → quote → insert → creation transition), fire and offers. Each
+// Jobs: create_job (validate → quote → insert → creation transition → optional follow-up
+// transition, CreateJob::then_fire), fire and offers. Each
 // call is one write unit: idempotency check → the work → idempotency record, so a repeat of a
 // committed call answers from the record and a failed call leaves nothing behind.
 //
@@ -35,6 +36,8 @@ std::string create_hash(const CreateJob& request) {
       .add("work_timeout_ms", request.work_timeout_ms)
       .add("contracts_max", static_cast<int64_t>(request.contracts_max))
       .add("payload_json", request.payload_json);
+  // Only when set, so keys stored before then_fire existed still match their requests.
+  if (!request.then_fire.empty()) hasher.add("then_fire", request.then_fire);
   return hasher.hex();
 }
 
@@ -139,9 +142,12 @@ Result<JobOutcome> Engine::create_job(const CreateJob& request) {
     }
     if (request.worker_id) MC_TRY(require_party_in(tx, market.id, *request.worker_id, "worker_id"));
     Job job = job_from_request(request, market, tx.now_ms());
-    if (job.parent_job_id) {
-      MC_TRY(bind_to_lead(tx, market, job));
-    } else {
+    if (job.parent_job_id) MC_TRY(bind_to_lead(tx, market, job));
+    if (job.worker_id == job.poster_id) {
+      return invalid_argument("worker_is_poster", "the poster cannot be the job's worker",
+                              "worker_id");
+    }
+    if (!job.parent_job_id) {
       const int64_t window_ms = market.config.fees.trailing_window_ms;
       const int64_t since_ms = window_ms > 0 ? tx.now_ms() - window_ms : 0;
       MC_TRY_ASSIGN(int64_t spend_minor, tx.trailing_spend(market.id, job.poster_id, since_ms));
@@ -156,6 +162,11 @@ Result<JobOutcome> Engine::create_job(const CreateJob& request) {
     MC_TRY_ASSIGN(Job inserted, tx.job(id));
     MC_TRY_ASSIGN(JobOutcome outcome,
                   impl_->interpreter.fire_creation(tx, inserted, request.poster_id));
+    if (!request.then_fire.empty()) {
+      FireTransition follow_up{
+          .job_id = id, .transition = request.then_fire, .actor_id = request.poster_id};
+      MC_TRY_ASSIGN(outcome, impl_->interpreter.fire(tx, follow_up));
+    }
     MC_TRY(engine::save_replay(tx, request.idempotency, hash, engine::encode_outcome(outcome)));
     return outcome;
   });

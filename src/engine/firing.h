@@ -52,8 +52,15 @@ Result<Job*> load_parent(Firing& firing);
 // candidate/anyone/judge. failed_precondition/"role_unassigned" when nobody does.
 Result<PartyId> party_of_role(const Firing& firing, Role role);
 
-// Runs the transition's guards in order; the first failure is returned.
+// Runs the transition's guards in order, then checks that every lock_stake effect on another
+// party than the actor has that party's consent (check_role_consent); the first failure is
+// returned.
 Status check_guards(Firing& firing);
+
+// ok when nobody plays `role`, the actor plays it, or the party playing it opted into it
+// (marketcore/role_opt_in.h); else permission_denied/"<role>_not_opted_in". Roles held by the
+// actor by definition (candidate, anyone, judge) and the house's always pass.
+Status check_role_consent(Firing& firing, Role role);
 
 // Applies one ledger effect through the transaction.
 Status apply_effect(Firing& firing, const Effect& effect);

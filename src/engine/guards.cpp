@@ -1,10 +1,13 @@
 // Guards of a transition, checked in the definition's order before any effect (lifecycle.h
 // documents each kind). The first failing guard decides the error: failed_precondition with a
-// stable detail, or whatever a host guard returns.
+// stable detail (refusal.h lists them per kind), or whatever a host guard returns. After the
+// listed guards, the engine's own consent rule: a lock_stake effect on a party other than the
+// actor needs that party's opt-in to the role (role_opt_in.h).
 #include <algorithm>
 #include <string>
 
 #include "engine/firing.h"
+#include "marketcore/role_opt_in.h"
 
 namespace mc::engine {
 namespace {
@@ -73,6 +76,7 @@ Status check_custom(const Firing& firing, const Guard& guard) {
 }
 
 Status check_guard(Firing& firing, const Guard& guard) {
+  if (guard.kind == GuardKind::party_opted_into_role) return check_role_consent(firing, guard.role);
   const int64_t now_ms = firing.tx.now_ms();
   const Job& job = firing.job;
   switch (guard.kind) {
@@ -124,6 +128,8 @@ Status check_guard(Firing& firing, const Guard& guard) {
       return check_no_active_children(firing);
     case GuardKind::custom:
       return check_custom(firing, guard);
+    case GuardKind::party_opted_into_role:
+      break;  // checked above
   }
   return internal_error("unknown_guard_kind",
                         "guard kind " + std::to_string(static_cast<int>(guard.kind)));
@@ -131,8 +137,39 @@ Status check_guard(Firing& firing, const Guard& guard) {
 
 }  // namespace
 
+Status check_role_consent(Firing& firing, Role role) {
+  std::optional<PartyId> party;
+  switch (role) {
+    case Role::poster:
+      party = firing.job.poster_id;
+      break;
+    case Role::worker:
+      party = firing.job.worker_id;
+      break;
+    case Role::evaluator:
+      party = firing.job.evaluator_id;
+      break;
+    case Role::candidate:
+    case Role::anyone:
+    case Role::judge:
+    case Role::system:
+    case Role::platform:
+      return ok_status();  // the actor's own roles, or the house's
+  }
+  if (!party || party == firing.actor_id) return ok_status();
+  MC_TRY_ASSIGN(Party named, firing.tx.party(*party));
+  if (party_accepts_role(named, role)) return ok_status();
+  return permission_denied(not_opted_in_detail(role),
+                           "party " + std::to_string(*party) + " has not accepted the role " +
+                               role_name(role) + ": it must opt in (profile \"" + kAcceptsRolesKey +
+                               "\") before anyone else can name it");
+}
+
 Status check_guards(Firing& firing) {
   for (const Guard& guard : firing.transition.guards) MC_TRY(check_guard(firing, guard));
+  for (const Effect& effect : firing.transition.effects) {
+    if (effect.kind == EffectKind::lock_stake) MC_TRY(check_role_consent(firing, effect.role));
+  }
   return ok_status();
 }
 

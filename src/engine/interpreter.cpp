@@ -76,7 +76,8 @@ Result<std::optional<Role>> choose_role(store::Transaction& tx, const Job& job,
         holds = job.evaluator_id == actor;
         break;
       case Role::candidate:
-        holds = actor != job.poster_id;
+        // A job created for a named worker may be taken by that worker only.
+        holds = actor != job.poster_id && (!job.worker_id || *job.worker_id == actor);
         break;
       case Role::anyone:
         holds = true;
@@ -92,6 +93,30 @@ Result<std::optional<Role>> choose_role(store::Transaction& tx, const Job& job,
     if (holds) return std::optional<Role>(role);
   }
   return std::optional<Role>();
+}
+
+Status not_assigned_worker(const Job& job) {
+  return permission_denied("not_assigned_worker", "job " + std::to_string(job.id) +
+                                                      " was created for party " +
+                                                      std::to_string(job.worker_id.value_or(0)) +
+                                                      "; no one else may take it");
+}
+
+// Why no role of `transition` fits the caller: a candidate other than the job's named worker
+// is "not_assigned_worker", everything else "role_not_allowed" naming the roles allowed.
+Status role_refusal(const Job& job, const FireTransition& request,
+                    const TransitionDef& transition) {
+  const bool other_candidate = request.actor_id && !request.as_platform &&
+                               *request.actor_id != job.poster_id && job.worker_id &&
+                               *job.worker_id != *request.actor_id &&
+                               contains(transition.roles, Role::candidate);
+  if (other_candidate) return not_assigned_worker(job);
+  std::string roles;
+  for (Role role : transition.roles) {
+    roles += (roles.empty() ? "" : ", ") + std::string(role_name(role));
+  }
+  return permission_denied("role_not_allowed", "the caller may not fire '" + transition.name +
+                                                   "' (roles allowed: " + roles + ")");
 }
 
 // Record::worker_from_request: the poster picks a worker who holds a PENDING offer.
@@ -125,6 +150,7 @@ Status apply_records(Firing& firing) {
         if (!firing.actor_id) {
           return failed_precondition("actor_required", "taking a job needs an acting party");
         }
+        if (job.worker_id && job.worker_id != firing.actor_id) return not_assigned_worker(job);
         job.worker_id = firing.actor_id;
         job.accepted_at_ms = now_ms;
         break;
@@ -333,9 +359,7 @@ Result<JobOutcome> Interpreter::fire_loaded(store::Transaction& tx, const Job& j
     }
     MC_TRY_ASSIGN(std::optional<Role> role, choose_role(tx, job, request, *transition));
     if (!role) {
-      refuse(permission_denied("role_not_allowed",
-                               "the caller may not fire '" + transition->name + "'"),
-             1);
+      refuse(role_refusal(job, request, *transition), 1);
       continue;
     }
     Firing firing{.tx = tx,
@@ -377,9 +401,7 @@ Result<JobOutcome> Interpreter::fire_creation(store::Transaction& tx, const Job&
   Job unborn = inserted;
   unborn.state.clear();
   MC_TRY_ASSIGN(std::optional<Role> role, choose_role(tx, unborn, request, definition->creation));
-  if (!role) {
-    return permission_denied("role_not_allowed", "the caller may not create this job");
-  }
+  if (!role) return role_refusal(unborn, request, definition->creation);
   Firing firing{.tx = tx,
                 .registry = registry_,
                 .definition = *definition,

@@ -2,9 +2,12 @@
 //
 // The interpreter is the only place that knows the order of a firing (engine.h, lifecycle.h):
 //   choose the transition (a name, or the first passing member of a group) → resolve the
-//   actor's role → check the from-state ("wrong_state") and the role ("role_not_allowed") →
-//   guards in order → ledger effects in order → records → status-guarded job update (and the
-//   parent lead's, for contracts) → history row → events → timers of the new state.
+//   actor's role → check the from-state ("wrong_state") and the role ("role_not_allowed", or
+//   "not_assigned_worker" for a candidate other than the job's named worker) → guards in
+//   order, then the consent of every party whose stake the transition locks
+//   ("<role>_not_opted_in") → ledger effects in order → records → status-guarded job update
+//   (and the parent lead's, for contracts) → history row → events → timers of the new state.
+// marketcore/refusal.h explains these refusals from the lifecycle.
 // Any failure returns a Status; the caller's write unit then rolls back, so a failed firing
 // leaves nothing behind. Idempotency is the caller's business (engine_jobs.cpp).
 //

@@ -1,6 +1,8 @@
 // The AACP lifecycle (seed 003, with the ERC-8183 contract calls as transitions).
 //
-//   create          poster     → OPEN                 (nothing funded yet)          job.created
+//   create          poster     → OPEN                 party_opted_into_role(evaluator): the
+//                                                     evaluator named is the client or has
+//                                                     opted in; nothing funded yet  job.created
 //   fund            poster     OPEN → FUNDED          before_deadline; fund_escrow, lock client
 //                                                     stake 5 %, lock evaluator stake 10 %
 //                                                                                   job.funded
@@ -34,7 +36,10 @@
 // SETTLED_* states (the dialect shows them as COMPLETED / REJECTED). A verdict cannot claw the
 // escrow back: it moves stakes and the deposit. The provider's stake is locked by its own
 // submit, since effects run before records and set_provider's pick is a record (a provider
-// without the stake cannot submit). See docs/lifecycles.md.
+// without the stake cannot submit). The evaluator's stake is locked by the client's fund, so
+// the evaluator must have accepted the role (marketcore/role_opt_in.h): creation refuses an
+// evaluator that has not opted in, and fund refuses again if it opted out meanwhile (the
+// engine's consent rule for lock_stake). See docs/lifecycles.md.
 #include <string_view>
 
 #include "marketcore/clock.h"
@@ -197,8 +202,11 @@ LifecycleDefinition make_aacp() {
                 {"ARBITRATED", true},
                 {"SETTLED_COMPLETED", true},
                 {"SETTLED_REJECTED", true}};
-  def.creation = {
-      .name = "create", .to = "OPEN", .roles = {Role::poster}, .events = {"job.created"}};
+  def.creation = {.name = "create",
+                  .to = "OPEN",
+                  .roles = {Role::poster},
+                  .guards = {{.kind = GuardKind::party_opted_into_role, .role = Role::evaluator}},
+                  .events = {"job.created"}};
   for (auto* part : {&work_steps, &refunds, &disputes}) {
     for (TransitionDef& transition : (*part)()) def.transitions.push_back(std::move(transition));
   }

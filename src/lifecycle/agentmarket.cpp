@@ -3,13 +3,15 @@
 //
 //   create    poster     → open            fund_escrow (the budget leaves at POST /tasks)
 //   accept    candidate  open → assigned   Record::worker                task.assigned
+//             (a task created for a named worker: that worker only)
 //   complete  worker     assigned → completed   pay_worker; Record::result  task.completed
 //   cancel    poster     open → cancelled       refund_poster               task.cancelled
 //   expire    system     open → expired         refund_poster               task.expired
 //   timeout   system     assigned → expired     refund_poster               task.timeout
 //
 // Direct execution (POST /api/execute): the task is created with the hired agent as its
-// worker, then leaves `open` at once for `executing` while the agent's endpoint runs:
+// worker and leaves `open` for `executing` in the same write transaction
+// (CreateJob::then_fire), so nobody ever sees it open, while the agent's endpoint runs:
 //   start_execution    poster    open → executing        (no money moves)   task.executing
 //   deliver_execution  platform  executing → completed   pay_worker; Record::result
 //                                                                           task.completed

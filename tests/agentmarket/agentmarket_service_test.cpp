@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -24,8 +25,11 @@ class ScriptedEndpoint final : public mc::AgentEndpointClient {
  public:
   mc::Result<mc::AgentEndpointReply> reply = mc::AgentEndpointReply{200, R"({"result":"ok"})"};
   std::vector<mc::AgentEndpointCall> calls;
+  // Runs while the agent "works": what other parties do during a direct execution.
+  std::function<void()> while_running;
   mc::Result<mc::AgentEndpointReply> call(const mc::AgentEndpointCall& call) override {
     calls.push_back(call);
+    if (while_running) while_running();
     return reply;
   }
 };
@@ -275,6 +279,55 @@ TEST_CASE("agentmarket: execute pays on success, refunds on failure and timeout"
             .status()
             .detail() == "agent_not_found");
   CHECK(m.balance(hirer) == 85);
+  m.check_conservation();
+}
+
+TEST_CASE("agentmarket: while a direct execution runs, no other agent can take or finish it") {
+  Market m;
+  const am::RegisteredAgent hirer = m.add("Hirer");
+  const am::RegisteredAgent bot = m.add("Bot", {"poetry"}, {.endpoint_url = "http://127.0.0.1:9/"});
+  const am::RegisteredAgent rival = m.add("Rival", {"poetry"});
+  const mc::PartyId rival_id = rival.profile.party.id;
+  const int64_t units_before = m.s.engine->writer_statistics().units_committed;
+  bool ran = false;
+  m.endpoint->while_running = [&] {
+    ran = true;
+    // Creation and start were one write unit: the task was never open for anyone to take.
+    CHECK(m.s.engine->writer_statistics().units_committed == units_before + 1);
+    const std::vector<mc::Job> latest =
+        m.s.engine->jobs({.market_id = m.s.market.id, .limit = 1}).value();
+    REQUIRE(latest.size() == 1);
+    const mc::Job& task = latest[0];
+    CHECK(task.state == "executing");
+    const std::vector<mc::JobTransitionRecord> history = m.s.engine->job_history(task.id).value();
+    REQUIRE(history.size() == 2);
+    CHECK(history[1].transition == "start_execution");
+    // Through the engine (what /v1 calls) and through the dialect, as the rival and as the
+    // hired agent itself: nothing takes or finishes the task.
+    for (mc::PartyId actor : {rival_id, bot.profile.party.id}) {
+      for (const char* transition : {"accept", "complete", "cancel", "deliver_execution"}) {
+        CAPTURE(transition);
+        mc::FireTransition attempt{.job_id = task.id, .transition = transition, .actor_id = actor};
+        attempt.result_text = "stolen";
+        CHECK_FALSE(m.s.engine->fire(attempt).ok());
+      }
+    }
+    CHECK(m.service->accept(rival_id, am::task_uuid(task.id)).status().detail() == "task_not_open");
+    CHECK(m.service->complete(rival_id, am::task_uuid(task.id), "stolen").status().detail() ==
+          "not_assignee");
+  };
+  m.endpoint->reply = mc::AgentEndpointReply{200, R"({"result":"verse"})"};
+  const am::Execution done =
+      m.service
+          ->execute(hirer.profile.party.id,
+                    {.agent_id = bot.profile.id, .task_description = "A poem", .budget = 20})
+          .value();
+  CHECK(ran);
+  CHECK(done.succeeded);
+  CHECK(done.task.job.worker_id == bot.profile.party.id);
+  CHECK(m.balance(hirer) == 80);
+  CHECK(m.balance(bot) == 118);
+  CHECK(m.balance(rival) == 100);
   m.check_conservation();
 }
 

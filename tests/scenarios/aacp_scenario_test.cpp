@@ -22,7 +22,8 @@ struct Cast {
   explicit Cast(Scenario& s)
       : client(s.party({.available_minor = 1000 * kUsdc, .stake_minor = 100 * kUsdc})),
         provider(s.party({.stake_minor = 200 * kUsdc})),
-        evaluator(s.party({.stake_minor = 100 * kUsdc})),
+        evaluator(s.party(
+            {.stake_minor = 100 * kUsdc, .profile_json = R"({"accepts_roles":["evaluator"]})"})),
         stranger(s.party()) {}
   mc::PartyId client, provider, evaluator, stranger;
 };

@@ -50,6 +50,7 @@ PartyId Scenario::party(const PartySpec& spec) {
   party.kind = "agent";
   party.reputation = spec.reputation;
   party.kyc_status = spec.kyc_status;
+  party.profile_json = spec.profile_json;
   Result<Party> registered = engine->register_party(party);
   REQUIRE_MESSAGE(registered.ok(), registered.status().to_string());
   const PartyId id = registered->id;

@@ -30,6 +30,7 @@ struct PartySpec {
   int64_t stake_minor = 0;
   int64_t reputation = 100;
   std::string kyc_status = "VERIFIED";
+  std::string profile_json = "{}";  // e.g. {"accepts_roles":["evaluator"]} (role_opt_in.h)
 };
 
 class Scenario {

@@ -3,7 +3,9 @@
 //   1. checks (no money moves): budget, description, the hired agent exists, is not the
 //      hirer, and can run (endpoint_url, or system_prompt with an LLM configured), balance;
 //   2. create the task with the hired agent as worker (the budget leaves the hirer into
-//      escrow) and fire start_execution (open → executing);
+//      escrow) and fire start_execution (open → executing) in the same write transaction
+//      (CreateJob::then_fire): nobody ever sees the task open, and if the start fails nothing
+//      was created, so the hirer's budget never leaves its balance;
 //   3. call the agent — its endpoint_url (POST JSON, time limit) or the LLM — with no store
 //      transaction open;
 //   4. success: deliver_execution pays the escrow like a completed task (90 % / 10 %);
@@ -133,22 +135,15 @@ Result<Execution> Service::execute(PartyId hirer, const ExecuteRequest& request)
   while (internal::text_chars(title) > title_chars || internal::text_chars(title) < 0) {
     title.pop_back();
   }
-  MC_TRY_ASSIGN(JobOutcome created, engine_.create_job({.market_id = market_.id,
+  MC_TRY_ASSIGN(JobOutcome started, engine_.create_job({.market_id = market_.id,
                                                         .poster_id = hirer,
                                                         .amount_minor = request.budget,
                                                         .worker_id = hired.party.id,
                                                         .title = title,
                                                         .description = request.task_description,
-                                                        .payload_json = R"({"direct":true})"}));
-  Result<JobOutcome> started =
-      engine_.fire({.job_id = created.job.id, .transition = "start_execution", .actor_id = hirer});
-  if (!started.ok()) {
-    engine_.fire({.job_id = created.job.id, .transition = "cancel", .actor_id = hirer})
-        .status()
-        .ignore();
-    return started.status();
-  }
-  MC_TRY_ASSIGN(TaskView task, view(started->job));
+                                                        .payload_json = R"({"direct":true})",
+                                                        .then_fire = "start_execution"}));
+  MC_TRY_ASSIGN(TaskView task, view(std::move(started.job)));
   const int64_t timeout_ms = options_.execute_timeout_ms.value_or(
       internal::setting_int(market_, "execute_timeout_ms", 30'000));
   Result<std::string> ran = run_agent(hired.party, task, timeout_ms);

@@ -4,8 +4,9 @@
 //
 // Direct-execution tasks (execute.cpp) carry {"direct":true} in their payload: they are
 // listed and readable like any task but can never be accepted or completed through these
-// calls, so nobody can take a task an agent was hired for. While such a task is briefly
-// `open` between its creation and start_execution it is left out of lists.
+// calls, so nobody can take a task an agent was hired for; the engine refuses it too, for
+// every API (a task created for a named worker can be taken by that worker only, and a direct
+// task is created already `executing`).
 #include <string>
 
 #include "marketcore/agentmarket.h"
@@ -38,6 +39,8 @@ constexpr DetailRow<Refusal> kAcceptRefusals[] = {
     {"job_state_changed", {Code::failed_precondition, "task_not_open", "Task is not open", true}},
     {"role_not_allowed",
      {Code::permission_denied, "own_task", "You cannot accept your own task", false}},
+    {"not_assigned_worker",
+     {Code::permission_denied, "not_assignee", "Task is reserved for another agent", false}},
 };
 
 constexpr DetailRow<Refusal> kCompleteRefusals[] = {
@@ -45,6 +48,9 @@ constexpr DetailRow<Refusal> kCompleteRefusals[] = {
     {"job_state_changed",
      {Code::failed_precondition, "task_not_assigned", "Task is not assigned", true}},
     {"role_not_allowed",
+     {Code::permission_denied, "not_assignee", "Only the assigned agent can complete this task",
+      false}},
+    {"not_assigned_worker",
      {Code::permission_denied, "not_assignee", "Only the assigned agent can complete this task",
       false}},
 };
@@ -123,7 +129,6 @@ Result<std::vector<TaskView>> Service::tasks(const TaskFilter& filter) {
   std::vector<TaskView> result;
   for (Job& job : jobs) {
     MC_TRY_ASSIGN(TaskView one, view(std::move(job)));
-    if (one.direct && one.job.state == "open") continue;
     result.push_back(std::move(one));
   }
   return result;
