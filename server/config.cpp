@@ -144,6 +144,8 @@ Result<CommandLine> parse_command_line(int argc, const char* const* argv) {
       line.config.test_mode = true;
     } else if (flag == "--no-access-log") {
       line.config.access_log = false;
+    } else if (flag == "--verify-ledger") {
+      line.config.verify_ledger = true;
     } else {
       if (i + 1 >= argc) return bad_flag(flag, "unknown flag or missing value (see --help)");
       if (flag == "--dialect" && !dialects_from_flags) {
@@ -201,6 +203,9 @@ Flags:
                            (API key / wallet / party); N=0 disables the class's limit.
                            Native classes: public, read, write, admin
   --no-access-log          do not write the JSON access log to stdout
+  --verify-ledger          verify the ledger (every balance recomputed from the transfers,
+                           every hold) while opening the database; refuse to start, naming
+                           the first problem, if it does not verify
   --version                print the version
   --help                   this text
 
@@ -212,6 +217,7 @@ Config file (TOML), every key optional:
   durability = "full"
   markets = ["j0", "agentmarket", "humanops", "aacp", "1337mkt"]
   access_log = true
+  verify_ledger = false             # true: as --verify-ledger
   [server]
   io_threads = 0                    # 0 = hardware threads
   handler_threads = 0

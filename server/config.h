@@ -46,6 +46,8 @@ struct ServerConfig {
   int32_t requests_in_flight_max = 4096;
   int32_t connections_max = 10'000;
   bool access_log = true;
+  // Verify the ledger while opening the database; refuse to start if it does not verify.
+  bool verify_ledger = false;
   // Overrides by "<dialect>.<route class>" (e.g. "native.write").
   std::map<std::string, RateLimitRule> rate_limits;
   std::string config_path;  // the file that was read, for the start-up line

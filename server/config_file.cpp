@@ -98,10 +98,10 @@ Status apply_table(const toml::table& root, std::string_view source, ServerConfi
         if (*text != "full" && *text != "normal") return bad_key(source, key, "full or normal");
         config.durability_full = *text == "full";
       }
-    } else if (key == "access_log") {
+    } else if (key == "access_log" || key == "verify_ledger") {
       const auto flag = node.value<bool>();
       if (!flag) return bad_key(source, key, "expected true or false");
-      config.access_log = *flag;
+      (key == "access_log" ? config.access_log : config.verify_ledger) = *flag;
     } else if (key == "markets") {
       const toml::array* array = node.as_array();
       if (array == nullptr) return bad_key(source, key, "expected an array of names");

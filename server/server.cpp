@@ -73,6 +73,8 @@ Status Server::Impl::open_engine() {
   options.database_path = config.database_path;
   options.durability = config.durability_full ? Durability::full : Durability::normal;
   options.progress = progress_line;
+  options.verify_ledger_at_open = config.verify_ledger;
+  if (config.verify_ledger) progress_line("verifying the ledger");
   MC_TRY_ASSIGN(context.engine, Engine::open(std::move(options)));
   context.clock = system_clock();
   for (const std::string& name : config.markets) {

@@ -70,6 +70,10 @@ struct EngineOptions {
   int64_t idempotency_retention_ms = 24 * 60 * 60 * 1000;  // at least 24 h
   // Receives one-line progress messages during long start-up work (migrations).
   std::function<void(std::string_view)> progress;
+  // Runs verify_ledger() while opening (one pass over every account, transfer and hold) and
+  // refuses to open a database whose ledger is not consistent. Off by default; the server
+  // turns it on with --verify-ledger.
+  bool verify_ledger_at_open = false;
 };
 
 // A client-chosen key that makes a call safe to retry. `scope` names the principal
@@ -208,7 +212,9 @@ using GuardFunction = std::function<Status(const Job& job, std::optional<PartyId
 class Engine {
  public:
   // Opens (creating if needed) the database, applies migrations, registers the built-in
-  // lifecycles. Returns unavailable/"store_open_failed" if the file cannot be opened.
+  // lifecycles. Returns unavailable/"store_open_failed" if the file cannot be opened; with
+  // EngineOptions::verify_ledger_at_open, data_loss/"ledger_inconsistent" (the message names
+  // the first problem found) if the ledger does not verify.
   static Result<std::unique_ptr<Engine>> open(EngineOptions options);
   ~Engine();
   Engine(const Engine&) = delete;

@@ -105,6 +105,18 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
     return Status(Code::unavailable, "store_open_failed", store.status().to_string());
   }
   impl->store = std::move(store).value();
+  if (options.verify_ledger_at_open) {
+    MC_TRY_ASSIGN(LedgerReport report,
+                  impl->store->read_result<LedgerReport>(
+                      [](store::Reader& reader) { return reader.verify_ledger(); }));
+    if (!report.ok()) {
+      std::string message = "the ledger does not verify: " + report.problems.front();
+      if (report.problems.size() > 1) {
+        message += " (and " + std::to_string(report.problems.size() - 1) + " more problems)";
+      }
+      return Status(Code::data_loss, "ledger_inconsistent", std::move(message));
+    }
+  }
   impl->options = std::move(options);
   for (const LifecycleDefinition* definition : builtin_lifecycles()) {
     MC_TRY(impl->registry.add_lifecycle(*definition));

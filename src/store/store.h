@@ -347,7 +347,13 @@ class Store {
 
   // Runs `unit` in the writer (group-committed, own savepoint) with `now_ms` as its time.
   // Returns the unit's Status once the commit is durable; a failed unit leaves no trace.
-  // A commit failure (disk full, I/O error) fails every unit of the batch with unavailable.
+  // A batch commits whole or not at all. When the transaction cannot be kept whole (a failed
+  // SAVEPOINT, RELEASE or ROLLBACK TO, or an I/O error or full disk that ended it), the whole
+  // batch is rolled back and every unit of it gets unavailable/"store_unavailable": nothing of
+  // it was written, a retry may succeed. A failed COMMIT also fails every unit with
+  // unavailable/"store_unavailable", and then every later write gets unavailable/
+  // "store_broken" until the store is reopened; whether that commit reached the disk is known
+  // only after the reopen, so a caller re-reads the state then. ok always means durable.
   virtual Status write(int64_t now_ms, const std::function<Status(Transaction&)>& unit) = 0;
 
   // Runs `query` on a reader connection.

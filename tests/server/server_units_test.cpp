@@ -223,6 +223,27 @@ key = "principal"
   CHECK(help_text().find("--rate-limit") != std::string::npos);
 }
 
+TEST_CASE("config: --verify-ledger and the verify_ledger key") {
+  const char* defaults[] = {"marketcore-server"};
+  auto plain = parse_command_line(1, defaults);
+  REQUIRE(plain.ok());
+  CHECK_FALSE(plain->config.verify_ledger);
+  const char* flagged[] = {"marketcore-server", "--verify-ledger", "--database", "x.db"};
+  auto line = parse_command_line(4, flagged);
+  REQUIRE(line.ok());
+  CHECK(line->config.verify_ledger);
+  CHECK(line->config.database_path == "x.db");
+
+  ServerConfig config;
+  REQUIRE(apply_config_toml("verify_ledger = true", "t.toml", config).ok());
+  CHECK(config.verify_ledger);
+  REQUIRE(apply_config_toml("verify_ledger = false", "t.toml", config).ok());
+  CHECK_FALSE(config.verify_ledger);
+  CHECK(apply_config_toml(R"(verify_ledger = "yes")", "t.toml", config).detail() == "bad_config");
+  CHECK(help_text().find("--verify-ledger") != std::string::npos);
+  CHECK(help_text().find("verify_ledger = false") != std::string::npos);
+}
+
 TEST_CASE("metrics: counters, histograms and label escaping in text format") {
   Metrics metrics;
   metrics.observe_request("native", "/v1/jobs/:id", "GET", 200, 1500);

@@ -15,32 +15,7 @@ using mc::store::testing::StoreFixture;
 namespace {
 
 using namespace std::chrono_literals;
-
-// Blocks the writer in one unit until released, so that other callers queue up behind it.
-class WriterGate {
- public:
-  explicit WriterGate(mc::store::Store& store) {
-    thread_ = std::thread([this, &store] {
-      status_ = store.write(0, [this](Transaction&) {
-        entered_ = true;
-        while (!released_) std::this_thread::sleep_for(1ms);
-        return mc::ok_status();
-      });
-    });
-    while (!entered_) std::this_thread::sleep_for(1ms);
-  }
-  mc::Status release() {
-    released_ = true;
-    thread_.join();
-    return status_;
-  }
-
- private:
-  std::thread thread_;
-  std::atomic<bool> entered_{false};
-  std::atomic<bool> released_{false};
-  mc::Status status_;
-};
+using mc::store::testing::WriterGate;
 
 }  // namespace
 

@@ -1,13 +1,17 @@
 // Test fixture for the SQLite store: a fresh database file in a temporary directory (never
-// :memory:), one market, helpers to run units and to check the ledger after every step.
+// :memory:), one market, helpers to run units and to check the ledger after every step, and
+// WriterGate, which holds the writer so that other callers queue up into one batch.
 #pragma once
 
 #include <doctest/doctest.h>
 #include <stdlib.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "store/store.h"
 
@@ -118,6 +122,38 @@ class StoreFixture {
 
  private:
   StoreOptions options_;
+};
+
+// Blocks the writer in one unit until released, so that other callers queue up behind it.
+class WriterGate {
+ public:
+  explicit WriterGate(Store& store) {
+    thread_ = std::thread([this, &store] {
+      status_ = store.write(0, [this](Transaction&) {
+        entered_ = true;
+        while (!released_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        return ok_status();
+      });
+    });
+    while (!entered_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~WriterGate() {
+    if (thread_.joinable()) release().ignore();
+  }
+  WriterGate(const WriterGate&) = delete;
+  WriterGate& operator=(const WriterGate&) = delete;
+
+  Status release() {
+    released_ = true;
+    thread_.join();
+    return status_;
+  }
+
+ private:
+  std::thread thread_;
+  std::atomic<bool> entered_{false};
+  std::atomic<bool> released_{false};
+  Status status_;
 };
 
 }  // namespace mc::store::testing

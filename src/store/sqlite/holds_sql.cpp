@@ -5,8 +5,16 @@
 //
 // A hold's id is chosen before its row exists (max(id) + 1, under the writer's exclusive
 // transaction) so that its account can be created first and the hold row can reference it.
+//
+// Invariants asserted (MC_ASSERT; callers cannot break them, the checks before them refuse
+// what a caller can get wrong): a new hold's account holds exactly the held amount; a hold is
+// resolved once (its held → resolved update changes its row, having been read as held in the
+// same unit); escrow is never short — postings and remainder come out of what the hold
+// account holds, it never goes negative and ends empty. A stored hold account that is
+// negative or holds more than its hold's amount is reported as data_loss/"store_corrupt".
 #include <algorithm>
 
+#include "common/assert.h"
 #include "ledger/ledger_rules.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/transaction.h"
@@ -20,6 +28,16 @@ Status already_resolved(HoldId id) {
 }
 
 constexpr int kHoldChainMax = 16;
+
+// A hold account as stored holds between 0 and its hold's amount: it is filled once, at
+// creation, and only drawn from after (by postings, child holds and the release).
+Status check_stored_hold_account(const Hold& held, int64_t balance_minor) {
+  if (balance_minor < 0 || balance_minor > held.amount_minor) {
+    return corrupt("hold " + std::to_string(held.id) + " of " + std::to_string(held.amount_minor) +
+                   " has an account holding " + std::to_string(balance_minor));
+  }
+  return ok_status();
+}
 
 }  // namespace
 
@@ -95,6 +113,7 @@ Result<Hold> SqliteTransaction::create_hold(HoldPurpose purpose, const AccountRe
   created.source_account_id = source_row.id;
   created.hold_account_id = hold_row.id;
   MC_TRY(move(source_row, hold_row, amount_minor, reason, job, created.id, std::nullopt));
+  MC_ASSERT(hold_row.balance_minor == amount_minor);
   MC_TRY_ASSIGN(Statement stmt,
                 connection_.prepare("INSERT INTO holds (id, market_id, purpose, state, job_id, "
                                     "party_id, source_account_id, hold_account_id, amount_minor, "
@@ -113,7 +132,8 @@ Status SqliteTransaction::resolve_hold(HoldId hold, HoldState state) {
                                                     "= ?3 WHERE id = ?1 AND state = 0"));
   stmt.bind(1, hold).bind(2, static_cast<int64_t>(state)).bind(3, now_ms_);
   MC_TRY_ASSIGN(int64_t changed, stmt.run());
-  if (changed != 1) return already_resolved(hold);
+  // Resolved once: both callers read the hold as held in this unit, and only they resolve it.
+  MC_ASSERT(changed == 1);
   return ok_status();
 }
 
@@ -137,8 +157,10 @@ Status SqliteTransaction::post_hold(HoldId hold_id, const std::vector<Posting>& 
   MC_TRY_ASSIGN(Hold held, hold(hold_id));
   if (held.state != HoldState::held) return already_resolved(hold_id);
   MC_TRY_ASSIGN(AccountRow hold_row, account_by_id(held.hold_account_id));
+  MC_TRY(check_stored_hold_account(held, hold_row.balance_minor));
   MC_TRY_ASSIGN(const int64_t remainder_minor,
                 ledger::hold_remainder(hold_row.balance_minor, postings));
+  MC_ASSERT(remainder_minor >= 0 && remainder_minor <= hold_row.balance_minor);
   for (const Posting& posting : postings) {
     if (posting.to.kind == AccountKind::hold) {
       return invalid_argument("hold_account_direct", "a hold posts to non-hold accounts");
@@ -149,15 +171,14 @@ Status SqliteTransaction::post_hold(HoldId hold_id, const std::vector<Posting>& 
     MC_TRY_ASSIGN(AccountRow to_row, ensure_account(posting.to));
     MC_TRY(move(hold_row, to_row, posting.amount_minor, posting.reason, held.job_id, hold_id,
                 std::nullopt));
+    MC_ASSERT(hold_row.balance_minor >= remainder_minor);  // escrow never short
   }
   if (remainder_minor > 0) {
     MC_TRY_ASSIGN(AccountRow source_row, return_account(held));
     MC_TRY(move(hold_row, source_row, remainder_minor, "hold_remainder", held.job_id, hold_id,
                 std::nullopt));
   }
-  if (hold_row.balance_minor != 0) {
-    return internal_error("hold_not_emptied", "a posted hold's account is not empty");
-  }
+  MC_ASSERT(hold_row.balance_minor == 0);
   return resolve_hold(hold_id, HoldState::posted);
 }
 
@@ -165,11 +186,13 @@ Status SqliteTransaction::void_hold(HoldId hold_id, std::string_view reason) {
   MC_TRY_ASSIGN(Hold held, hold(hold_id));
   if (held.state != HoldState::held) return already_resolved(hold_id);
   MC_TRY_ASSIGN(AccountRow hold_row, account_by_id(held.hold_account_id));
+  MC_TRY(check_stored_hold_account(held, hold_row.balance_minor));
   if (hold_row.balance_minor > 0) {
     MC_TRY_ASSIGN(AccountRow source_row, return_account(held));
     MC_TRY(move(hold_row, source_row, hold_row.balance_minor, reason, held.job_id, hold_id,
                 std::nullopt));
   }
+  MC_ASSERT(hold_row.balance_minor == 0);
   return resolve_hold(hold_id, HoldState::voided);
 }
 

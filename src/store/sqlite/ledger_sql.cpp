@@ -5,8 +5,13 @@
 // arithmetic, writes both new balances and the transfer row. Everything runs inside the
 // unit's savepoint, so a failure at any step leaves nothing. Hold accounts are moved only by
 // the hold operations (holds_sql.cpp), never by a plain transfer.
+//
+// Invariants asserted (MC_ASSERT, they hold whatever a caller asks): both legs of a transfer
+// are written — each balance update changes exactly its one account row and the transfer row
+// is inserted — and the two balances move by the same amount.
 #include <algorithm>
 
+#include "common/assert.h"
 #include "ledger/ledger_rules.h"
 #include "marketcore/money.h"
 #include "store/sqlite/rows.h"
@@ -35,7 +40,8 @@ Status write_balance(Connection& connection, const AccountRow& row) {
   MC_TRY_ASSIGN(Statement stmt,
                 connection.prepare("UPDATE accounts SET balance_minor = ?2 WHERE id = ?1"));
   stmt.bind(1, row.id).bind(2, row.balance_minor);
-  MC_TRY(stmt.run());
+  MC_TRY_ASSIGN(const int64_t changed, stmt.run());
+  MC_ASSERT(changed == 1);  // the account row was loaded in this unit: it exists
   return ok_status();
 }
 
@@ -112,6 +118,7 @@ Result<TransferId> SqliteTransaction::move(AccountRow& from, AccountRow& to, int
                                                          std::to_string(from.balance_minor) +
                                                          ", needs " + std::to_string(amount_minor));
   }
+  MC_ASSERT(from.balance_minor - from_after == to_after - to.balance_minor);
   from.balance_minor = from_after;
   to.balance_minor = to_after;
   MC_TRY(write_balance(connection_, from));
@@ -123,7 +130,8 @@ Result<TransferId> SqliteTransaction::move(AccountRow& from, AccountRow& to, int
                                     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
   stmt.bind(1, from.ref.market_id).bind(2, from.id).bind(3, to.id).bind(4, amount_minor);
   stmt.bind(5, reason).bind(6, job).bind(7, hold).bind(8, external_ref).bind(9, now_ms_);
-  MC_TRY(stmt.run());
+  MC_TRY_ASSIGN(const int64_t inserted, stmt.run());
+  MC_ASSERT(inserted == 1);
   return connection_.last_insert_rowid();
 }
 

@@ -2,6 +2,7 @@
 #include "store/sqlite/writer.h"
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 #include "common/assert.h"
@@ -10,9 +11,17 @@
 namespace mc::store::sqlite {
 namespace {
 
-Status lost(const Status& cause) {
+Status batch_lost(const Status& cause) {
+  return Status(
+      Code::unavailable, "store_unavailable",
+      "the batch's transaction was rolled back, nothing of it was written: " + cause.message());
+}
+
+Status commit_failed(const Status& cause) {
   return Status(Code::unavailable, "store_unavailable",
-                "the batch's transaction was lost: " + cause.message());
+                "the commit failed; whether it reached the disk is known after the store is "
+                "reopened: " +
+                    cause.message());
 }
 
 }  // namespace
@@ -21,7 +30,17 @@ Writer::Writer(std::unique_ptr<Connection> connection, int32_t batch_units_max,
                int32_t queue_units_max)
     : connection_(std::move(connection)),
       batch_units_max_(static_cast<size_t>(std::max(batch_units_max, 1))),
-      queue_units_max_(static_cast<size_t>(std::max(queue_units_max, 1))) {}
+      queue_units_max_(static_cast<size_t>(std::max(queue_units_max, 1))) {
+  sqlite3_commit_hook(connection_->handle(), &Writer::allow_commit, this);
+}
+
+Writer::~Writer() {
+  sqlite3_commit_hook(connection_->handle(), nullptr, nullptr);
+}
+
+int Writer::allow_commit(void* writer) {
+  return static_cast<Writer*>(writer)->committing_ ? 0 : 1;
+}
 
 Status Writer::write(int64_t now_ms, const std::function<Status(Transaction&)>& unit) {
   Request request;
@@ -84,18 +103,23 @@ Status Writer::exclusive(const std::function<Status(Connection&)>& work) {
   return inner.ok() ? outer : inner;
 }
 
-Status Writer::begin() {
-  Status status = connection_->exec("BEGIN IMMEDIATE");
-  if (!status.ok()) return lost(status);
-  return ok_status();
+Status Writer::control(ControlStatement statement) {
+  const std::string_view sql = control_statement_sql(statement);
+  const int injected = control_fault(statement);
+  if (injected != SQLITE_OK) {
+    return sqlite_status(nullptr, injected, std::string(sql) + " (injected fault)");
+  }
+  return connection_->exec(sql);
 }
 
-bool Writer::run_unit(Request& request) {
-  Status status = connection_->exec("SAVEPOINT unit");
-  if (!status.ok()) {
-    request.result = lost(status);
-    return connection_->in_transaction();
-  }
+void Writer::break_writer(const Status& cause) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  broken_ = Status(Code::unavailable, "store_broken",
+                   "the writer refuses writes until the store is reopened: " + cause.message());
+}
+
+Status Writer::run_unit(Request& request) {
+  MC_TRY(control(ControlStatement::savepoint));
   try {
     SqliteTransaction transaction(*connection_, request.now_ms);
     request.result = (*request.unit)(transaction);
@@ -104,52 +128,38 @@ bool Writer::run_unit(Request& request) {
   } catch (...) {
     request.result = internal_error("unit_threw", "a write unit threw");
   }
-  if (!connection_->in_transaction()) return false;
-  if (request.result.ok()) {
-    status = connection_->exec("RELEASE unit");
-  } else {
-    status = connection_->exec("ROLLBACK TO unit");
-    if (status.ok()) status = connection_->exec("RELEASE unit");
+  if (!connection_->in_transaction()) {
+    // SQLite rolled the whole transaction back (I/O error, full disk) inside the unit.
+    if (!request.result.ok()) return request.result;
+    return internal_error("transaction_ended", "the transaction ended inside a write unit");
   }
-  if (!status.ok()) {
-    if (request.result.ok()) request.result = lost(status);
-    return connection_->in_transaction();
-  }
-  return true;
+  if (request.result.ok()) return control(ControlStatement::release);
+  // The unit's writes stay in the transaction until ROLLBACK TO succeeds.
+  MC_TRY(control(ControlStatement::rollback_to));
+  return control(ControlStatement::release);
+}
+
+void Writer::lose_batch(Request* const* batch, size_t count, const Status& cause) {
+  for (size_t i = 0; i < count; ++i) batch[i]->result = batch_lost(cause);
+  if (!connection_->in_transaction()) return;
+  Status rolled_back = control(ControlStatement::rollback);
+  if (!rolled_back.ok()) break_writer(rolled_back);
 }
 
 void Writer::run_batch(Request* const* batch, size_t count) {
-  size_t first = 0;  // first unit of the current transaction
-  Status status = begin();
-  for (size_t i = 0; i < count && status.ok(); ++i) {
-    if (run_unit(*batch[i])) continue;
-    // The SQLite transaction is gone: what earlier units of it did is lost.
-    Status cause = batch[i]->result;
-    for (size_t j = first; j < i; ++j) {
-      if (batch[j]->result.ok()) batch[j]->result = lost(cause);
-    }
-    if (batch[i]->result.ok()) batch[i]->result = lost(cause);
-    first = i + 1;
-    if (i + 1 < count) status = begin();
-  }
+  Status status = control(ControlStatement::begin);
+  for (size_t i = 0; i < count && status.ok(); ++i) status = run_unit(*batch[i]);
   if (!status.ok()) {
-    for (size_t j = first; j < count; ++j) batch[j]->result = status;
+    lose_batch(batch, count, status);
     return;
   }
-  if (first >= count || !connection_->in_transaction()) return;
-  Status committed = connection_->exec("COMMIT");
+  committing_ = true;
+  Status committed = control(ControlStatement::commit);
+  committing_ = false;
   if (committed.ok()) return;
-  for (size_t j = first; j < count; ++j) {
-    if (batch[j]->result.ok()) batch[j]->result = lost(committed);
-  }
-  if (connection_->in_transaction()) {
-    Status rolled_back = connection_->exec("ROLLBACK");
-    if (!rolled_back.ok()) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      broken_ = Status(Code::unavailable, "store_broken",
-                       "the writer could not roll back a failed commit: " + rolled_back.message());
-    }
-  }
+  for (size_t i = 0; i < count; ++i) batch[i]->result = commit_failed(committed);
+  if (connection_->in_transaction()) control(ControlStatement::rollback).ignore();
+  break_writer(committed);
 }
 
 }  // namespace mc::store::sqlite

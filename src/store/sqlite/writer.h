@@ -13,13 +13,27 @@
 // throughput is not bound by one fsync per request. Units run on the leader's thread; their
 // callers are blocked meanwhile, so whatever a unit captured by reference stays valid.
 //
-// Failure rules: a unit's failure rolls back its savepoint alone. If a unit's failure ended
-// the whole SQLite transaction (an I/O error or full disk can), the units already run in this
-// batch are failed with unavailable and the rest run in a new transaction. A failed COMMIT
-// fails every unit that had succeeded with unavailable (failed ones keep their own status);
-// if even ROLLBACK fails the writer is broken and refuses further writes (sticky, as LevelDB's
-// failed sync). No caller gets success before its COMMIT returned, and with synchronous=FULL
-// COMMIT returns after the WAL is synced.
+// Failure rules (the LevelDB / SQLite model: a batch commits whole or not at all):
+//   - A unit that fails rolls back to its savepoint (ROLLBACK TO + RELEASE) and gets its own
+//     Status; the batch goes on and commits the other units.
+//   - The batch is lost when the SQLite transaction cannot be kept whole: BEGIN, SAVEPOINT,
+//     RELEASE or ROLLBACK TO fails, or SQLite ended the transaction itself inside a unit (an
+//     I/O error or a full disk can). Then the writer rolls the whole transaction back — a
+//     unit whose ROLLBACK TO failed still has its writes in it, so the batch is never
+//     committed — and every unit of the batch, the ones that had succeeded and the ones that
+//     had failed on their own alike, gets unavailable/"store_unavailable" (transient: nothing
+//     of the batch was written, a retry may succeed). The writer then takes the next batch.
+//   - A failed COMMIT fails every unit of the batch with unavailable/"store_unavailable" and
+//     leaves the writer broken: every later write gets unavailable/"store_broken" until the
+//     store is closed and opened again. Whether the failed commit reached the disk is known
+//     only then (its WAL frames may have been written before the sync failed), so callers
+//     re-read the state after the reopen; a caller is never told ok for a unit that is not
+//     durable. A failed ROLLBACK breaks the writer the same way.
+// Nothing commits on the writer connection but the writer's own COMMIT: a commit hook turns
+// any other commit into a rollback, so a unit that went on after SQLite ended its transaction
+// cannot autocommit its remaining statements. No caller gets ok before its COMMIT returned, and
+// with synchronous=FULL COMMIT returns after the WAL is synced. Tests inject the control-statement
+// failures through control_fault.h.
 //
 // Thread-safety: write() may be called from any number of threads. A unit must not call
 // write() (it would wait for itself).
@@ -33,6 +47,7 @@
 #include <mutex>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/control_fault.h"
 #include "store/store.h"
 
 namespace mc::store::sqlite {
@@ -40,6 +55,9 @@ namespace mc::store::sqlite {
 class Writer {
  public:
   Writer(std::unique_ptr<Connection> connection, int32_t batch_units_max, int32_t queue_units_max);
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
 
   // Runs `unit` group-committed; see the file comment. Returns resource_exhausted/
   // "write_queue_full" when `queue_units_max` requests wait already.
@@ -61,9 +79,18 @@ class Writer {
 
   // Runs one batch on the connection. Called by the leader without holding mutex_.
   void run_batch(Request* const* batch, size_t count);
-  // Runs one unit inside its savepoint; returns false when the transaction was lost.
-  bool run_unit(Request& request);
-  Status begin();
+  // Runs one unit inside its savepoint. Returns ok when the unit's writes are either kept
+  // (RELEASE) or undone (ROLLBACK TO) and the transaction is still whole; else the cause of
+  // losing the batch.
+  Status run_unit(Request& request);
+  // Fails every unit of the batch with `cause` and rolls the transaction back.
+  void lose_batch(Request* const* batch, size_t count, const Status& cause);
+  // Runs one transaction-control statement (or fails it as the test hook says).
+  Status control(ControlStatement statement);
+  // Makes the writer refuse every later write with `cause`.
+  void break_writer(const Status& cause);
+  // The connection's commit hook: lets only the writer's own COMMIT commit.
+  static int allow_commit(void* writer);
   // Adds a finished batch to stats_. Requires: mutex_ held.
   void record(Request* const* batch, size_t count);
 
@@ -73,7 +100,8 @@ class Writer {
   mutable std::mutex mutex_;
   std::deque<Request*> queue_;  // guarded by mutex_
   StoreStats stats_;            // guarded by mutex_
-  Status broken_;               // guarded by mutex_; sticky failure after a failed ROLLBACK
+  Status broken_;               // guarded by mutex_; sticky after a failed COMMIT or ROLLBACK
+  bool committing_ = false;     // the leader runs COMMIT (leader thread only)
 };
 
 }  // namespace mc::store::sqlite
