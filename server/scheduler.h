@@ -1,43 +1,35 @@
-// server/scheduler.h — fires the engine's timers and timed holds with no request needed.
+// server/scheduler.h — the server's due-work component: the library's mc::Scheduler
+// (marketcore/scheduler.h) with its reports wired into /metrics and stderr.
 //
-// One thread sleeps until Engine::next_due_at_ms() (re-checking at least every
-// `poll_interval_ms`, because timers armed by requests do not notify it) and calls
-// Engine::run_due(). A failed run is retried at the next wake-up and counted in
-// marketcore_scheduler_errors_total.
+// Metrics: marketcore_scheduler_runs_total (timers and holds attempted),
+// marketcore_scheduler_errors_total (failed Engine::run_due calls). The per-item failures and
+// the stuck gauge are wired where the engine opens (server.cpp), since they come from
+// EngineOptions::on_due_failure and Engine::count_stuck_due_work.
 //
 // Thread-safety: start() and stop() from one thread; wake() from any thread.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
+#include <memory>
 
 #include "background.h"
+#include "marketcore/scheduler.h"
 #include "server_context.h"
 
 namespace mc::server {
 
-class Scheduler final : public BackgroundComponent {
+class DueWorkComponent final : public BackgroundComponent {
  public:
-  Scheduler(ServerContext& context, int64_t poll_interval_ms);
-  ~Scheduler() override;
+  DueWorkComponent(ServerContext& context, int64_t poll_interval_ms);
+  ~DueWorkComponent() override;
 
   std::string name() const override { return "scheduler"; }
   Status start() override;
   void stop() override;
-  void wake();
 
  private:
-  void loop();
-
   ServerContext& context_;
-  const int64_t poll_interval_ms_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  bool woken_ = false;
-  std::thread thread_;
+  std::unique_ptr<Scheduler> scheduler_;
 };
 
 }  // namespace mc::server

@@ -69,14 +69,48 @@ Status Server::Impl::open_engine() {
     progress_line("test mode: generated admin key " + config.admin_key);
   }
   progress_line("opening database " + config.database_path);
+  // Test mode runs on an offset clock that POST /v1/test/clock moves forward; every engine,
+  // auth and dialect time check reads context.clock.
+  if (config.test_mode) {
+    context.test_clock = std::make_shared<OffsetClock>();
+    context.clock = context.test_clock;
+  } else {
+    context.clock = system_clock();
+  }
+  context.metrics.declare("marketcore_due_work_failures_total", "counter",
+                          "Failed attempts at due timers and holds, by kind and outcome "
+                          "(retry: transient, parked: stuck until retried).");
+  context.metrics.declare("marketcore_due_work_stuck", "gauge",
+                          "Timers and timed holds parked as stuck (GET /v1/stuck-work).");
   EngineOptions options;
   options.database_path = config.database_path;
+  options.clock = context.test_clock ? std::shared_ptr<Clock>(context.test_clock) : system_clock();
   options.durability = config.durability_full ? Durability::full : Durability::normal;
   options.progress = progress_line;
   options.verify_ledger_at_open = config.verify_ledger;
   if (config.verify_ledger) progress_line("verifying the ledger");
+  options.on_due_failure = [metrics = &context.metrics](const DueWorkFailure& failure) {
+    const char* kind = failure.kind == StuckDueWork::Kind::timer ? "timer" : "hold";
+    const std::string labels = std::string("kind=\"") + kind + "\",outcome=\"" +
+                               (failure.parked ? "parked" : "retry") + "\"";
+    metrics->add("marketcore_due_work_failures_total", labels, 1);
+    std::string line = std::string("due work: ") + kind + " " + std::to_string(failure.id);
+    if (failure.job_id) {
+      line += " (job " + std::to_string(*failure.job_id) + ", " + failure.transition + ")";
+    }
+    line +=
+        " attempt " + std::to_string(failure.attempts) + " failed: " + failure.status.to_string();
+    line += failure.parked ? "; parked as stuck"
+                           : "; retry at " + std::to_string(failure.next_attempt_at_ms);
+    progress_line(line);
+  };
   MC_TRY_ASSIGN(context.engine, Engine::open(std::move(options)));
-  context.clock = system_clock();
+  context.metrics.add_collector([engine = context.engine.get()](Metrics& metrics) {
+    Result<int64_t> stuck = engine->count_stuck_due_work();
+    if (stuck.ok()) {
+      metrics.set_gauge("marketcore_due_work_stuck", "", static_cast<double>(stuck.value()));
+    }
+  });
   for (const std::string& name : config.markets) {
     MC_TRY_ASSIGN(MarketConfig market, builtin_market_config(name));
     market.test_mode = config.test_mode;
@@ -221,7 +255,7 @@ void Server::stop() {
 Status Server::run() {
   Impl& impl = *impl_;
   impl.components.insert(impl.components.begin(),
-                         std::make_unique<Scheduler>(impl.context, kScheduleIntervalMs));
+                         std::make_unique<DueWorkComponent>(impl.context, kScheduleIntervalMs));
   for (size_t i = 0; i < impl.components.size(); ++i) {
     Status started = impl.components[i]->start();
     if (!started.ok()) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -27,6 +28,12 @@ struct ServerContext {
   ServerConfig config;
   std::unique_ptr<Engine> engine;
   std::shared_ptr<const Clock> clock;
+  // Test mode only: the offset clock `clock` is (moved by POST /v1/test/clock); null in
+  // production.
+  std::shared_ptr<OffsetClock> test_clock;
+  // Wakes the due-work scheduler (after a test-clock move or a retry of stuck work); set
+  // while the scheduler runs, before the listener accepts.
+  std::function<void()> wake_scheduler;
   Metrics metrics;
   std::shared_ptr<auth::ApiKeyStore> api_key_store;
   std::unique_ptr<auth::ApiKeys> api_keys;

@@ -4,8 +4,8 @@
 // so tests and simulations can drive days of market time in milliseconds. Times are integer
 // milliseconds since the Unix epoch (UTC), named with an `_ms` suffix throughout the API.
 //
-// Thread-safety: both clocks may be read from any thread; ManualClock::set/advance are
-// thread-safe too.
+// Thread-safety: every clock may be read from any thread; ManualClock::set/advance and
+// OffsetClock::advance and its listeners are thread-safe too.
 //
 // Example:
 //   auto clock = std::make_shared<mc::ManualClock>(1'700'000'000'000);
@@ -15,7 +15,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 
 namespace mc {
 
@@ -50,6 +53,35 @@ class ManualClock final : public Clock {
 
  private:
   std::atomic<int64_t> now_ms_;
+};
+
+// Another clock (the system clock by default) plus an offset that only grows: time runs as
+// usual and may also be moved forward on demand. A test-mode server runs on one so that a
+// client can reach a 72-hour window in a second (POST /v1/test/clock).
+//
+// Example:
+//   auto clock = std::make_shared<mc::OffsetClock>();
+//   clock->advance_ms(3 * mc::kMillisecondsPerDay);  // now_ms() is three days ahead
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(std::shared_ptr<const Clock> base = nullptr);
+  int64_t now_ms() const override;
+  // Moves time forward by `delta_ms` (values ≤ 0 are ignored), then calls every listener.
+  // Returns the new now_ms().
+  int64_t advance_ms(int64_t delta_ms);
+  // How far ahead of the base clock this clock runs.
+  int64_t offset_ms() const { return offset_ms_.load(std::memory_order_acquire); }
+  // Calls `listener` (on the advancing thread) after every advance; returns a handle for
+  // remove_listener. A listener must not add or remove listeners.
+  int64_t add_listener(std::function<void()> listener);
+  void remove_listener(int64_t handle);
+
+ private:
+  std::shared_ptr<const Clock> base_;
+  std::atomic<int64_t> offset_ms_{0};
+  std::mutex listeners_mutex_;
+  int64_t next_handle_ = 1;                             // guarded by listeners_mutex_
+  std::map<int64_t, std::function<void()>> listeners_;  // guarded by listeners_mutex_
 };
 
 // A shared SystemClock, for hosts that do not inject one.

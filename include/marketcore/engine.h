@@ -16,7 +16,11 @@
 //
 // Time: all time comes from EngineOptions::clock. `run_due()` fires every timer and releases
 // every timed hold that fell due; with a ManualClock, `advance_ms()` moves time and does the
-// same, so a test drives days of market time in milliseconds.
+// same, so a test drives days of market time in milliseconds. Due work is never dropped: a
+// transient failure (code_is_transient) is retried with backoff, a permanent one parks the
+// timer or hold as stuck — listed by stuck_due_work(), reported to
+// EngineOptions::on_due_failure, due again after retry_stuck_due_work(). A host runs due work
+// with mc::Scheduler (marketcore/scheduler.h).
 //
 // Errors: every call returns Status/Result; codes and details are listed per call.
 // Thread-safety: Engine is thread-safe; share one per database file.
@@ -57,6 +61,32 @@ namespace mc {
 class WebhookRegistry;  // marketcore/webhooks.h
 struct AuthStores;      // marketcore/auth_store_sqlite.h
 
+// A timer or timed hold whose processing failed permanently: parked, never deleted, due again
+// once retried (Engine::retry_stuck_due_work).
+struct StuckDueWork {
+  enum class Kind : int32_t { timer = 0, hold = 1 };
+  Kind kind = Kind::timer;
+  int64_t id = 0;  // timer id or hold id
+  std::optional<JobId> job_id;
+  std::string transition;  // the timer's transition; "" for a hold
+  int64_t due_at_ms = 0;
+  int32_t attempts = 0;  // failed attempts so far
+  int64_t stuck_at_ms = 0;
+  std::string last_error;  // Status::to_string() of the last failure
+};
+
+// One failed attempt at due work, as reported to EngineOptions::on_due_failure.
+struct DueWorkFailure {
+  StuckDueWork::Kind kind = StuckDueWork::Kind::timer;
+  int64_t id = 0;
+  std::optional<JobId> job_id;     // timers only
+  std::string transition;          // timers only
+  Status status;                   // why the attempt failed
+  int32_t attempts = 0;            // failed attempts including this one
+  bool parked = false;             // permanent: parked as stuck
+  int64_t next_attempt_at_ms = 0;  // transient: when it is tried again
+};
+
 enum class Durability : int32_t {
   full = 0,    // no acknowledged write is lost, even on power loss (default)
   normal = 1,  // survives a process crash; the last commits may be lost on power loss
@@ -74,6 +104,16 @@ struct EngineOptions {
   // refuses to open a database whose ledger is not consistent. Off by default; the server
   // turns it on with --verify-ledger.
   bool verify_ledger_at_open = false;
+  // Most store writes waiting at once; more are refused with resource_exhausted/
+  // "write_queue_full" (a transient code).
+  int32_t write_queue_units_max = 4096;
+  // Backoff of due work after a transient failure: first retry after due_retry_backoff_ms,
+  // doubling per failed attempt up to due_retry_backoff_max_ms.
+  int64_t due_retry_backoff_ms = 1000;
+  int64_t due_retry_backoff_max_ms = 5 * 60 * 1000;
+  // Called on the thread running due work for every failed attempt at a timer or timed hold,
+  // before its retry or parking is recorded (for a log line and metrics). Must not block long.
+  std::function<void(const DueWorkFailure&)> on_due_failure;
 };
 
 // A client-chosen key that makes a call safe to retry. `scope` names the principal
@@ -331,14 +371,23 @@ class Engine {
   Result<std::vector<Offer>> offers(JobId job);
 
   // --- time ----------------------------------------------------------------------------
-  // Fires every timer and resolves every timed hold due at clock().now_ms(). Returns how
-  // many were processed. A timer whose job already left its state is dropped.
+  // Fires every timer and resolves every timed hold due at clock().now_ms(), each in its own
+  // write unit. Returns how many were attempted. A timer whose job already left its state is
+  // deleted; a failed one is retried later (transient) or parked as stuck (permanent), and
+  // the pass goes on with the next. Fails only when even recording a failure fails (the store
+  // is unavailable or its write queue is full); what was not recorded stays due.
   Result<int64_t> run_due();
   // Requires: the engine's clock is a ManualClock (else failed_precondition/"not_manual_clock").
   // Advances it by `delta_ms` in steps, processing due work at each due time in order.
   Result<int64_t> advance_ms(int64_t delta_ms);
-  // Earliest due time of pending timers and holds, for a host's scheduler thread.
+  // Earliest due time of pending timers and holds (stuck ones excluded), for a scheduler.
   Result<std::optional<int64_t>> next_due_at_ms();
+  // Parked timers and holds, oldest parked first (at most `limit`, 1..1000), and their count.
+  Result<std::vector<StuckDueWork>> stuck_due_work(int32_t limit = 100);
+  Result<int64_t> count_stuck_due_work();
+  // Makes a stuck timer or hold due again now (the next run_due tries it).
+  // not_found/"stuck_work_not_found" when it is not stuck.
+  Status retry_stuck_due_work(StuckDueWork::Kind kind, int64_t id);
 
   // --- monitoring ----------------------------------------------------------------------
   // Counters of the store's group-commit writer since the engine opened.

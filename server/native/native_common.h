@@ -73,7 +73,10 @@ std::vector<RouteSpec> money_routes(NativeApi& api);
 std::vector<RouteSpec> job_routes(NativeApi& api);
 std::vector<RouteSpec> dispute_routes(NativeApi& api);
 std::vector<RouteSpec> event_routes(NativeApi& api);
-std::vector<RouteSpec> webhook_routes(NativeApi& api);  // webhook_routes.cpp
+std::vector<RouteSpec> webhook_routes(NativeApi& api);   // webhook_routes.cpp
+std::vector<RouteSpec> due_work_routes(NativeApi& api);  // due_work.cpp (admin)
+// test_clock.cpp: the test clock's routes in test mode, none in production.
+std::vector<RouteSpec> test_clock_routes(NativeApi& api);
 // GET /openapi.json: an OpenAPI 3.1 document generated from `routes` (plus itself), served
 // under `prefix`, so the document and the routes cannot drift apart.
 RouteSpec openapi_route(std::string prefix, const std::vector<RouteSpec>& routes);

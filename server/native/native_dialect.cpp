@@ -88,7 +88,7 @@ class NativeDialect final : public Dialect {
   std::vector<RouteSpec> routes(const std::string& mounted_prefix) override {
     std::vector<RouteSpec> all;
     for (auto builder : {&market_routes, &party_routes, &money_routes, &job_routes, &dispute_routes,
-                         &event_routes, &webhook_routes}) {
+                         &event_routes, &webhook_routes, &due_work_routes, &test_clock_routes}) {
       for (RouteSpec& route : builder(api_)) all.push_back(std::move(route));
     }
     all.push_back(openapi_route(mounted_prefix, all));

@@ -223,6 +223,7 @@ void write_dispute(json::JsonWriter& out, const Dispute& dispute) {
   out.key("reason").value(dispute.reason);
   out.key("judges_needed").value(static_cast<int64_t>(dispute.judges_needed));
   out.key("verdict").value(dispute.verdict);
+  out.key("outcome").value(dispute.outcome);
   out.key("created_at_ms").value(dispute.created_at_ms);
   optional_int(out, "resolved_at_ms", dispute.resolved_at_ms);
   out.end_object();

@@ -3,6 +3,11 @@
 // "judge_reputation_min"), and votes (once a majority of judges_needed agrees, the verdict
 // fires "resolve_for_worker" or "resolve_for_poster" as Role::system in the same unit, so the
 // escrow moves exactly when the deciding vote commits).
+//
+// Closing: every firing of an existing job goes through Engine::Impl::fire_in/fire_loaded_in,
+// which close the job's open dispute in the firing's own unit when the job leaves the state it
+// was disputed in — by verdict, by the platform, or by a timer (1337MKT "dispute_timeout",
+// AACP "arbitration_timeout") — so judges can no longer join or vote ("dispute_closed").
 #include <algorithm>
 #include <string>
 
@@ -19,7 +24,8 @@ namespace {
 Result<Dispute> load_open_dispute(store::Transaction& tx, int64_t dispute_id) {
   MC_TRY_ASSIGN(Dispute dispute, tx.dispute(dispute_id));
   if (dispute.status != "open") {
-    return failed_precondition("dispute_closed", "the dispute is already resolved");
+    return failed_precondition("dispute_closed", "the dispute is " + dispute.status +
+                                                     ": judges can no longer join or vote");
   }
   return dispute;
 }
@@ -44,6 +50,49 @@ std::string verdict_json(int64_t dispute_id, std::string_view verdict) {
 }
 
 }  // namespace
+
+namespace engine {
+
+Result<std::optional<Dispute>> open_dispute_of(store::Transaction& tx, JobId job) {
+  MC_TRY_ASSIGN(std::optional<Dispute> dispute, tx.dispute_of_job(job));
+  if (dispute && dispute->status != "open") dispute.reset();
+  return dispute;
+}
+
+Status close_dispute_if_left(store::Transaction& tx, Dispute dispute,
+                             const std::string& state_before, const JobOutcome& fired) {
+  if (fired.job.state == state_before) return ok_status();
+  if (fired.fired == "resolve_for_worker" || fired.fired == "resolve_for_poster") {
+    dispute.status = "resolved";
+    if (dispute.verdict.empty()) {
+      dispute.verdict = fired.fired == "resolve_for_worker" ? "worker" : "poster";
+    }
+  } else {
+    dispute.status = "closed";
+  }
+  dispute.outcome = fired.fired;
+  dispute.resolved_at_ms = tx.now_ms();
+  return tx.update_dispute(dispute);
+}
+
+}  // namespace engine
+
+Result<JobOutcome> Engine::Impl::fire_in(store::Transaction& tx, const FireTransition& request) {
+  MC_TRY_ASSIGN(std::optional<Dispute> open, engine::open_dispute_of(tx, request.job_id));
+  if (!open) return interpreter.fire(tx, request);
+  MC_TRY_ASSIGN(Job before, tx.job(request.job_id));
+  MC_TRY_ASSIGN(JobOutcome fired, interpreter.fire(tx, request));
+  MC_TRY(engine::close_dispute_if_left(tx, std::move(*open), before.state, fired));
+  return fired;
+}
+
+Result<JobOutcome> Engine::Impl::fire_loaded_in(store::Transaction& tx, const Job& job,
+                                                const FireTransition& request) {
+  MC_TRY_ASSIGN(std::optional<Dispute> open, engine::open_dispute_of(tx, job.id));
+  MC_TRY_ASSIGN(JobOutcome fired, interpreter.fire_loaded(tx, job, request));
+  if (open) MC_TRY(engine::close_dispute_if_left(tx, std::move(*open), job.state, fired));
+  return fired;
+}
 
 Result<Dispute> Engine::open_dispute(JobId job_id, PartyId filed_by, std::string reason,
                                      std::optional<IdempotencyKey> idempotency) {
@@ -141,12 +190,18 @@ Result<Dispute> Engine::cast_vote(int64_t dispute_id, PartyId judge, std::string
     request.job_id = dispute.job_id;
     request.transition = vote == "worker" ? "resolve_for_worker" : "resolve_for_poster";
     request.verdict_json = verdict_json(dispute_id, vote);
-    MC_TRY(impl_->interpreter.fire(tx, request).status());
-    dispute.status = "resolved";
-    dispute.verdict = std::string(vote);
-    dispute.resolved_at_ms = tx.now_ms();
-    MC_TRY(tx.update_dispute(dispute));
-    return dispute;
+    // fire_in closes the dispute (status "resolved", the verdict, the transition as outcome)
+    // when the verdict moves the job on; a verdict that leaves it in place still ends it.
+    MC_TRY(impl_->fire_in(tx, request).status());
+    MC_TRY_ASSIGN(Dispute decided, tx.dispute(dispute_id));
+    if (decided.status == "open") {
+      decided.status = "resolved";
+      decided.verdict = std::string(vote);
+      decided.outcome = request.transition;
+      decided.resolved_at_ms = tx.now_ms();
+      MC_TRY(tx.update_dispute(decided));
+    }
+    return decided;
   });
 }
 

@@ -29,9 +29,22 @@ struct Engine::Impl {
   // Serializes run_due/advance_ms so one due timer is never fired by two callers.
   std::mutex due_mutex;
 
-  // One pass over the timers and holds due now; returns how many were processed.
+  // One pass over the timers and holds due now; returns how many were attempted.
   Result<int64_t> run_due_pass();
   Status purge_idempotency();
+  // Reports a failed attempt at due work (on_due_failure) and records it: retried after a
+  // backoff when `failure` is transient, parked as stuck otherwise. `attempts` is the count
+  // before this one.
+  Status record_due_failure(store::DueKind kind, int64_t id, int32_t attempts,
+                            const Status& failure, const store::Timer* timer);
+
+  // Fire a transition inside `tx` (as Interpreter::fire / fire_loaded) and, when the firing
+  // moves a job with an open dispute out of the state it was in, close that dispute in the
+  // same unit with the fired transition as its outcome. Every firing of an existing job goes
+  // through one of these.
+  Result<JobOutcome> fire_in(store::Transaction& tx, const FireTransition& request);
+  Result<JobOutcome> fire_loaded_in(store::Transaction& tx, const Job& job,
+                                    const FireTransition& request);
 
   int64_t now_ms() const { return clock->now_ms(); }
 
@@ -60,6 +73,13 @@ Status save_replay(store::Transaction& tx, const std::optional<IdempotencyKey>& 
 
 // invalid_argument/"idempotency_key_invalid" for an empty scope or key.
 Status validate_idempotency_key(const std::optional<IdempotencyKey>& key);
+
+// The job's dispute if it is open (engine_disputes.cpp).
+Result<std::optional<Dispute>> open_dispute_of(store::Transaction& tx, JobId job);
+// Closes `dispute` when `fired` moved its job out of `state_before`: status "resolved" (with the
+// verdict) for resolve_for_worker/resolve_for_poster, else "closed"; outcome = the transition.
+Status close_dispute_if_left(store::Transaction& tx, Dispute dispute,
+                             const std::string& state_before, const JobOutcome& fired);
 
 }  // namespace engine
 }  // namespace mc

@@ -197,7 +197,7 @@ Result<JobOutcome> Engine::fire(const FireTransition& request) {
       MC_TRY_ASSIGN(Job job, tx.job(stored.job_id));
       return JobOutcome{std::move(job), stored.fired, true};
     }
-    MC_TRY_ASSIGN(JobOutcome outcome, impl_->interpreter.fire(tx, request));
+    MC_TRY_ASSIGN(JobOutcome outcome, impl_->fire_in(tx, request));
     MC_TRY(engine::save_replay(tx, request.idempotency, hash, engine::encode_outcome(outcome)));
     return outcome;
   });

@@ -1,7 +1,15 @@
-// Time: timers and timed holds. Each due timer fires in its own write unit (as Role::system),
-// so one refused firing rolls back alone; a refused or stale timer (its job left the timer's
-// state) is then deleted in a unit of its own so it is never retried forever. Due holds
-// (settlement periods) are posted to their release account or voided, one unit each.
+// Time: timers and timed holds. The due lists are read from a reader snapshot (so a busy
+// writer does not stop the pass before it starts); each due timer then fires in its own write
+// unit (as Role::system), so one refused firing rolls back alone. A timer whose job left its
+// state (stale) is deleted. Due holds (settlement periods) are posted to their release
+// account or voided, one unit each.
+//
+// Nothing due is ever dropped: a failed attempt is reported (EngineOptions::on_due_failure)
+// and recorded — a transient failure (code_is_transient: a full write queue, an unavailable
+// store, a lost race) makes the item due again after a backoff that doubles per attempt up to
+// a cap; a permanent one parks it as stuck, listed by stuck_due_work() until an operator
+// retries it. One failing item never blocks the items after it.
+//
 // advance_ms walks a ManualClock from due time to due time so work happens in time order.
 #include <algorithm>
 #include <string>
@@ -17,22 +25,11 @@ constexpr int64_t kStepsMax = 10'000'000;
 
 struct DueWork {
   std::vector<store::Timer> timers;
-  std::vector<Hold> holds;
+  std::vector<store::DueHold> holds;
 };
 
-Status fire_timer(store::Transaction& tx, const engine::Interpreter& interpreter,
-                  const store::Timer& timer) {
-  MC_TRY(tx.delete_timer(timer.id));
-  MC_TRY_ASSIGN(Job job, tx.job(timer.job_id));
-  if (job.state != timer.state) return ok_status();  // stale: the job moved on
-  FireTransition request;
-  request.job_id = timer.job_id;
-  request.transition = timer.transition;
-  return interpreter.fire_loaded(tx, job, request).status();
-}
-
-Status resolve_hold(store::Transaction& tx, const Hold& hold) {
-  MC_TRY_ASSIGN(Hold current, tx.hold(hold.id));
+Status resolve_hold(store::Transaction& tx, HoldId hold_id) {
+  MC_TRY_ASSIGN(Hold current, tx.hold(hold_id));
   if (current.state != HoldState::held) return ok_status();
   if (current.release_to_account_id && current.party_id) {
     const AccountRef release{current.market_id, AccountKind::available, *current.party_id};
@@ -48,28 +45,78 @@ Status resolve_hold(store::Transaction& tx, const Hold& hold) {
   return ok_status();
 }
 
+int64_t backoff_ms(const EngineOptions& options, int32_t attempts) {
+  const int64_t cap_ms = std::max<int64_t>(options.due_retry_backoff_max_ms, 1);
+  int64_t delay_ms = std::clamp<int64_t>(options.due_retry_backoff_ms, 1, cap_ms);
+  for (int32_t i = 1; i < attempts && delay_ms < cap_ms; ++i) delay_ms *= 2;
+  return std::min(delay_ms, cap_ms);
+}
+
+StuckDueWork::Kind public_kind(store::DueKind kind) {
+  return kind == store::DueKind::timer ? StuckDueWork::Kind::timer : StuckDueWork::Kind::hold;
+}
+
 }  // namespace
 
+Status Engine::Impl::record_due_failure(store::DueKind kind, int64_t id, int32_t attempts,
+                                        const Status& failure, const store::Timer* timer) {
+  DueWorkFailure report;
+  report.kind = public_kind(kind);
+  report.id = id;
+  if (timer != nullptr) {
+    report.job_id = timer->job_id;
+    report.transition = timer->transition;
+  }
+  report.status = failure;
+  report.attempts = attempts + 1;
+  report.parked = !code_is_transient(failure.code());
+  std::optional<int64_t> next_attempt_at_ms;
+  if (!report.parked) {
+    next_attempt_at_ms = now_ms() + backoff_ms(options, report.attempts);
+    report.next_attempt_at_ms = *next_attempt_at_ms;
+  }
+  if (options.on_due_failure) options.on_due_failure(report);
+  const std::string error = failure.to_string();
+  Status recorded = store->write(now_ms(), [&](store::Transaction& tx) -> Status {
+    return tx.record_due_failure(kind, id, next_attempt_at_ms, error);
+  });
+  // Gone meanwhile (the job's timers were cancelled, the hold resolved): nothing is left due.
+  if (recorded.detail() == "due_work_not_found") return ok_status();
+  return recorded;
+}
+
 Result<int64_t> Engine::Impl::run_due_pass() {
-  MC_TRY_ASSIGN(DueWork due, write<DueWork>([](store::Transaction& tx) -> Result<DueWork> {
+  const int64_t pass_ms = now_ms();
+  MC_TRY_ASSIGN(DueWork due, read<DueWork>([&](store::Reader& reader) -> Result<DueWork> {
                   DueWork work;
-                  MC_TRY_ASSIGN(work.timers, tx.due_timers(kBatchMax));
-                  MC_TRY_ASSIGN(work.holds, tx.due_holds(kBatchMax));
+                  MC_TRY_ASSIGN(work.timers, reader.timers_due_at(pass_ms, kBatchMax));
+                  MC_TRY_ASSIGN(work.holds, reader.holds_due_at(pass_ms, kBatchMax));
                   return work;
                 }));
   int64_t processed = 0;
   for (const store::Timer& timer : due.timers) {
-    Status fired = store->write(
-        now_ms(), [&](store::Transaction& tx) { return fire_timer(tx, interpreter, timer); });
+    Status fired = store->write(now_ms(), [&](store::Transaction& tx) -> Status {
+      Result<Job> job = tx.job(timer.job_id);
+      const bool job_gone = !job.ok() && job.status().code() == Code::not_found;
+      if (!job.ok() && !job_gone) return job.status();
+      MC_TRY(tx.delete_timer(timer.id));
+      if (job_gone || job->state != timer.state) return ok_status();  // stale: nothing to do
+      FireTransition request;
+      request.job_id = timer.job_id;
+      request.transition = timer.transition;
+      return fire_loaded_in(tx, *job, request).status();
+    });
     if (!fired.ok()) {
-      if (fired.code() == Code::unavailable) return fired;
-      MC_TRY(store->write(
-          now_ms(), [&](store::Transaction& tx) -> Status { return tx.delete_timer(timer.id); }));
+      MC_TRY(record_due_failure(store::DueKind::timer, timer.id, timer.attempts, fired, &timer));
     }
     ++processed;
   }
-  for (const Hold& hold : due.holds) {
-    MC_TRY(store->write(now_ms(), [&](store::Transaction& tx) { return resolve_hold(tx, hold); }));
+  for (const store::DueHold& hold : due.holds) {
+    Status resolved =
+        store->write(now_ms(), [&](store::Transaction& tx) { return resolve_hold(tx, hold.id); });
+    if (!resolved.ok()) {
+      MC_TRY(record_due_failure(store::DueKind::hold, hold.id, hold.attempts, resolved, nullptr));
+    }
     ++processed;
   }
   return processed;
@@ -107,9 +154,7 @@ Result<int64_t> Engine::advance_ms(int64_t delta_ms) {
     MC_TRY_ASSIGN(int64_t count, impl_->run_due_pass());
     processed += count;
     if (count > 0) continue;
-    MC_TRY_ASSIGN(std::optional<int64_t> next_ms,
-                  impl_->write<std::optional<int64_t>>(
-                      [](store::Transaction& tx) { return tx.next_due_at(); }));
+    MC_TRY_ASSIGN(std::optional<int64_t> next_ms, next_due_at_ms());
     if (!next_ms || *next_ms > target_ms) break;
     if (*next_ms <= manual->now_ms()) {
       return internal_error("due_work_stuck",
@@ -128,8 +173,38 @@ Result<int64_t> Engine::advance_ms(int64_t delta_ms) {
 }
 
 Result<std::optional<int64_t>> Engine::next_due_at_ms() {
-  return impl_->write<std::optional<int64_t>>(
-      [](store::Transaction& tx) { return tx.next_due_at(); });
+  return impl_->read<std::optional<int64_t>>(
+      [](store::Reader& reader) { return reader.next_due_at(); });
+}
+
+Result<std::vector<StuckDueWork>> Engine::stuck_due_work(int32_t limit) {
+  MC_TRY_ASSIGN(std::vector<store::StuckWork> stored,
+                impl_->read<std::vector<store::StuckWork>>(
+                    [&](store::Reader& reader) { return reader.stuck_work(limit); }));
+  std::vector<StuckDueWork> out;
+  out.reserve(stored.size());
+  for (store::StuckWork& work : stored) {
+    out.push_back({.kind = public_kind(work.kind),
+                   .id = work.id,
+                   .job_id = work.job_id,
+                   .transition = std::move(work.transition),
+                   .due_at_ms = work.due_at_ms,
+                   .attempts = work.attempts,
+                   .stuck_at_ms = work.stuck_at_ms,
+                   .last_error = std::move(work.last_error)});
+  }
+  return out;
+}
+
+Result<int64_t> Engine::count_stuck_due_work() {
+  return impl_->read<int64_t>([](store::Reader& reader) { return reader.count_stuck_work(); });
+}
+
+Status Engine::retry_stuck_due_work(StuckDueWork::Kind kind, int64_t id) {
+  const store::DueKind stored =
+      kind == StuckDueWork::Kind::timer ? store::DueKind::timer : store::DueKind::hold;
+  return impl_->store->write(
+      impl_->now_ms(), [&](store::Transaction& tx) { return tx.retry_stuck_work(stored, id); });
 }
 
 }  // namespace mc

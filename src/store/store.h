@@ -63,6 +63,34 @@ struct Timer {
   std::string transition;
   std::string state;  // the job state the timer was set in; stale if the job left it
   int64_t due_at_ms = 0;
+  // Failed firings: how many, when the next is due (due_at_ms until the first failure), when
+  // the timer was parked as stuck (a permanent failure; not due again until retried) and why.
+  int32_t attempts = 0;
+  int64_t next_attempt_at_ms = 0;
+  std::optional<int64_t> stuck_at_ms;
+  std::string last_error;
+};
+
+// The two kinds of due work the scheduler runs. Numbers are stable.
+enum class DueKind : int32_t { timer = 0, hold = 1 };
+
+// A timed hold that is due at now: its id and how often resolving it failed before.
+struct DueHold {
+  HoldId id = 0;
+  int32_t attempts = 0;
+};
+
+// A timer or timed hold parked after a permanent failure (read without decoding the hold, so a
+// damaged row is still listed).
+struct StuckWork {
+  DueKind kind = DueKind::timer;
+  int64_t id = 0;
+  std::optional<JobId> job_id;
+  std::string transition;  // timers only
+  int64_t due_at_ms = 0;
+  int32_t attempts = 0;
+  int64_t stuck_at_ms = 0;
+  std::string last_error;
 };
 
 struct IdempotencyRecord {
@@ -185,6 +213,18 @@ class Reader {
   virtual Result<WebhookBacklog> webhook_backlog() = 0;
   // --- end of webhooks ----------------------------------------------------------------------
 
+  // --- due work (timers and timed holds, for the scheduler) --------------------------------
+  // Timers whose next attempt is due at `now_ms` and that are not stuck, earliest first.
+  virtual Result<std::vector<Timer>> timers_due_at(int64_t now_ms, int32_t limit) = 0;
+  // Held timed holds due at `now_ms` (next attempt reached, not stuck), earliest first.
+  virtual Result<std::vector<DueHold>> holds_due_at(int64_t now_ms, int32_t limit) = 0;
+  // Earliest next attempt of any timer or timed hold that is not stuck, if any.
+  virtual Result<std::optional<int64_t>> next_due_at() = 0;
+  // Parked timers and holds, oldest parked first; and how many there are.
+  virtual Result<std::vector<StuckWork>> stuck_work(int32_t limit) = 0;
+  virtual Result<int64_t> count_stuck_work() = 0;
+  // --- end of due work ----------------------------------------------------------------------
+
   // --- auth stores (durable auth state, marketcore/auth_store_sqlite.h) ---------------------
   // not_found/"api_key_unknown".
   virtual Result<auth::ApiKeyRecord> api_key_by_hash(std::string_view key_hash) = 0;
@@ -240,7 +280,7 @@ class Transaction : public Reader {
   virtual Status post_hold(HoldId hold, const std::vector<Posting>& postings) = 0;
   // Returns what the hold account currently holds to the source. Exactly once, as post_hold.
   virtual Status void_hold(HoldId hold, std::string_view reason) = 0;
-  // Held holds whose due time is ≤ now, oldest first.
+  // Held holds due at now (see holds_due_at), oldest first.
   virtual Result<std::vector<Hold>> due_holds(int32_t limit) = 0;
 
   // --- idempotency ------------------------------------------------------------------------
@@ -268,11 +308,18 @@ class Transaction : public Reader {
   virtual Result<int64_t> schedule_timer(const Timer& timer) = 0;
   // Removes every pending timer of the job (on leaving the state they were set in).
   virtual Status cancel_timers(JobId job) = 0;
-  // Pending timers due at or before now, earliest first.
+  // Pending timers due at or before now, earliest first (timers_due_at(now)).
   virtual Result<std::vector<Timer>> due_timers(int32_t limit) = 0;
   virtual Status delete_timer(int64_t timer_id) = 0;
-  // Earliest pending due time of any timer or due hold, if any (for a sleeping scheduler).
-  virtual Result<std::optional<int64_t>> next_due_at() = 0;
+  // Records a failed attempt of a timer or held timed hold (attempts + 1, last_error): with
+  // `next_attempt_at_ms` it is due again then; without, it is parked as stuck at now.
+  // not_found/"due_work_not_found" when there is no such timer or held hold.
+  virtual Status record_due_failure(DueKind kind, int64_t id,
+                                    std::optional<int64_t> next_attempt_at_ms,
+                                    std::string_view error) = 0;
+  // Makes a stuck timer or hold due again at now. not_found/"stuck_work_not_found" when it is
+  // not stuck (or does not exist).
+  virtual Status retry_stuck_work(DueKind kind, int64_t id) = 0;
 
   // --- offers and disputes ----------------------------------------------------------------
   virtual Result<int64_t> insert_offer(const Offer& offer) = 0;

@@ -99,13 +99,13 @@ Result<int64_t> SqliteTransaction::insert_dispute(const Dispute& dispute) {
   MC_TRY_ASSIGN(Statement stmt,
                 connection_.prepare("INSERT INTO disputes (job_id, filed_by, status, reason, "
                                     "deposit_hold_id, judges_needed, verdict, created_at_ms, "
-                                    "resolved_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                                    "?9)"));
+                                    "resolved_at_ms, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                                    "?7, ?8, ?9, ?10)"));
   stmt.bind(1, dispute.job_id).bind(2, dispute.filed_by).bind(3, dispute.status);
   stmt.bind(4, dispute.reason).bind(5, dispute.deposit_hold_id);
   stmt.bind(6, int64_t{dispute.judges_needed}).bind(7, dispute.verdict);
   stmt.bind(8, dispute.created_at_ms != 0 ? dispute.created_at_ms : now_ms_);
-  stmt.bind(9, dispute.resolved_at_ms);
+  stmt.bind(9, dispute.resolved_at_ms).bind(10, dispute.outcome);
   Result<int64_t> inserted = stmt.run();
   if (!inserted.ok()) {
     if (inserted.status().detail() != "constraint_violation") return inserted.status();
@@ -118,10 +118,10 @@ Status SqliteTransaction::update_dispute(const Dispute& dispute) {
   MC_TRY_ASSIGN(Statement stmt,
                 connection_.prepare("UPDATE disputes SET status = ?2, reason = ?3, "
                                     "deposit_hold_id = ?4, judges_needed = ?5, verdict = ?6, "
-                                    "resolved_at_ms = ?7 WHERE id = ?1"));
+                                    "resolved_at_ms = ?7, outcome = ?8 WHERE id = ?1"));
   stmt.bind(1, dispute.id).bind(2, dispute.status).bind(3, dispute.reason);
   stmt.bind(4, dispute.deposit_hold_id).bind(5, int64_t{dispute.judges_needed});
-  stmt.bind(6, dispute.verdict).bind(7, dispute.resolved_at_ms);
+  stmt.bind(6, dispute.verdict).bind(7, dispute.resolved_at_ms).bind(8, dispute.outcome);
   MC_TRY_ASSIGN(int64_t changed, stmt.run());
   if (changed == 0) {
     return not_found("dispute_not_found", "no dispute " + std::to_string(dispute.id));

@@ -198,9 +198,11 @@ Status SqliteTransaction::void_hold(HoldId hold_id, std::string_view reason) {
 
 Result<std::vector<Hold>> SqliteTransaction::due_holds(int32_t limit) {
   MC_TRY_ASSIGN(Statement stmt,
-                connection_.prepare(select_sql(kHoldColumns, "holds",
-                                               "WHERE state = 0 AND due_at_ms IS NOT NULL AND "
-                                               "due_at_ms <= ?1 ORDER BY due_at_ms, id LIMIT ?2")));
+                connection_.prepare(select_sql(
+                    kHoldColumns, "holds",
+                    "WHERE state = 0 AND due_at_ms IS NOT NULL AND stuck_at_ms IS NULL AND "
+                    "COALESCE(next_attempt_at_ms, due_at_ms) <= ?1 ORDER BY "
+                    "COALESCE(next_attempt_at_ms, due_at_ms), id LIMIT ?2")));
   stmt.bind(1, now_ms_).bind(2, int64_t{std::max(limit, 1)});
   std::vector<Hold> out;
   while (true) {

@@ -346,6 +346,29 @@ JOIN accounts credited ON credited.id = t.credit_account_id
 JOIN accounts debited ON debited.id = t.debit_account_id;
 DROP TABLE external_credits;
 )sql",
+      // 5: due work that fails is retried or parked, never dropped — timers and timed holds
+      // keep their attempts, the next attempt's time (a hold's is NULL until its first retry:
+      // it is due at due_at_ms), when they were parked as stuck and the last error. The due
+      // indexes cover only what the scheduler may still run (not stuck).
+      R"sql(
+ALTER TABLE timers ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE timers ADD COLUMN next_attempt_at_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE timers ADD COLUMN stuck_at_ms INTEGER;
+ALTER TABLE timers ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+UPDATE timers SET next_attempt_at_ms = due_at_ms;
+DROP INDEX timers_due;
+CREATE INDEX timers_next_attempt ON timers(next_attempt_at_ms) WHERE stuck_at_ms IS NULL;
+CREATE INDEX timers_stuck ON timers(stuck_at_ms) WHERE stuck_at_ms IS NOT NULL;
+ALTER TABLE holds ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE holds ADD COLUMN next_attempt_at_ms INTEGER;
+ALTER TABLE holds ADD COLUMN stuck_at_ms INTEGER;
+ALTER TABLE holds ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+DROP INDEX holds_due;
+CREATE INDEX holds_next_attempt ON holds(COALESCE(next_attempt_at_ms, due_at_ms))
+  WHERE state = 0 AND due_at_ms IS NOT NULL AND stuck_at_ms IS NULL;
+CREATE INDEX holds_stuck ON holds(stuck_at_ms) WHERE state = 0 AND stuck_at_ms IS NOT NULL;
+ALTER TABLE disputes ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return list;
 }

@@ -223,6 +223,7 @@ Dispute read_dispute(const Statement& s) {
   dispute.verdict = s.column_text(7);
   dispute.created_at_ms = s.column_int64(8);
   dispute.resolved_at_ms = s.column_optional_int64(9);
+  dispute.outcome = s.column_text(10);
   return dispute;
 }
 
@@ -244,6 +245,10 @@ Timer read_timer(const Statement& s) {
   timer.transition = s.column_text(2);
   timer.state = s.column_text(3);
   timer.due_at_ms = s.column_int64(4);
+  timer.attempts = static_cast<int32_t>(s.column_int64(5));
+  timer.next_attempt_at_ms = s.column_int64(6);
+  timer.stuck_at_ms = s.column_optional_int64(7);
+  timer.last_error = s.column_text(8);
   return timer;
 }
 

@@ -40,10 +40,12 @@ inline constexpr std::string_view kOfferColumns =
     "id, job_id, party_id, status, payload_json, created_at_ms, updated_at_ms";
 inline constexpr std::string_view kDisputeColumns =
     "id, job_id, filed_by, status, reason, deposit_hold_id, judges_needed, verdict, "
-    "created_at_ms, resolved_at_ms";
+    "created_at_ms, resolved_at_ms, outcome";
 inline constexpr std::string_view kVoteColumns =
     "dispute_id, judge_id, commitment, vote, joined_at_ms, voted_at_ms";
-inline constexpr std::string_view kTimerColumns = "id, job_id, transition, state, due_at_ms";
+inline constexpr std::string_view kTimerColumns =
+    "id, job_id, transition, state, due_at_ms, attempts, next_attempt_at_ms, stuck_at_ms, "
+    "last_error";
 
 // Builds "SELECT <columns> FROM <table> <tail>".
 std::string select_sql(std::string_view columns, std::string_view table, std::string_view tail);

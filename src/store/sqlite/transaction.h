@@ -60,6 +60,11 @@ class SqliteTransaction final : public Transaction {
   Result<std::vector<Dispute>> open_disputes(MarketId market, int32_t limit) override;
   Result<std::vector<DisputeVote>> dispute_votes(int64_t dispute_id) override;
   Result<LedgerReport> verify_ledger() override;
+  // Due work (timers_sql.cpp).
+  Result<std::vector<Timer>> timers_due_at(int64_t now_ms, int32_t limit) override;
+  Result<std::vector<DueHold>> holds_due_at(int64_t now_ms, int32_t limit) override;
+  Result<std::vector<StuckWork>> stuck_work(int32_t limit) override;
+  Result<int64_t> count_stuck_work() override;
 
   // Transaction.
   int64_t now_ms() const override { return now_ms_; }
@@ -93,6 +98,9 @@ class SqliteTransaction final : public Transaction {
   Status cancel_timers(JobId job) override;
   Result<std::vector<Timer>> due_timers(int32_t limit) override;
   Status delete_timer(int64_t timer_id) override;
+  Status record_due_failure(DueKind kind, int64_t id, std::optional<int64_t> next_attempt_at_ms,
+                            std::string_view error) override;
+  Status retry_stuck_work(DueKind kind, int64_t id) override;
   Result<std::optional<int64_t>> next_due_at() override;
   Result<int64_t> insert_offer(const Offer& offer) override;
   Status update_offer(const Offer& offer) override;
