@@ -101,7 +101,7 @@ Result<RegisteredParty> Engine::register_party(const RegisterParty& request) {
   MC_TRY(validate_party(request.party));
   MC_TRY(validate_opening_deposit(request.opening_deposit));
   if (request.api_key && (request.api_key->id.empty() || request.api_key->key_hash.empty())) {
-    return invalid_argument("api_key_invalid", "an API key record needs an id and a hash",
+    return invalid_argument("api_key_record_invalid", "an API key record needs an id and a hash",
                             "api_key");
   }
   Party row = request.party;

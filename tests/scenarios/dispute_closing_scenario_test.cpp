@@ -91,7 +91,8 @@ TEST_CASE("scenario disputes: an aacp arbitration_timeout closes the dispute wit
   Scenario s("aacp");
   const mc::PartyId client = s.party({.available_minor = 1000 * kUsdc, .stake_minor = 100 * kUsdc});
   const mc::PartyId provider = s.party({.stake_minor = 200 * kUsdc});
-  const mc::PartyId evaluator = s.party({.stake_minor = 100 * kUsdc});
+  const mc::PartyId evaluator =
+      s.party({.stake_minor = 100 * kUsdc, .profile_json = R"({"accepts_roles":["evaluator"]})"});
   const mc::Job job = completed_aacp_job(s, client, provider, evaluator);
   mc::Result<mc::Dispute> dispute = s.engine->open_dispute(job.id, client, "bad output");
   REQUIRE_MESSAGE(dispute.ok(), dispute.status().to_string());
@@ -110,7 +111,8 @@ TEST_CASE("scenario disputes: the platform's own resolve closes the dispute with
   Scenario s("aacp");
   const mc::PartyId client = s.party({.available_minor = 1000 * kUsdc, .stake_minor = 100 * kUsdc});
   const mc::PartyId provider = s.party({.stake_minor = 200 * kUsdc});
-  const mc::PartyId evaluator = s.party({.stake_minor = 100 * kUsdc});
+  const mc::PartyId evaluator =
+      s.party({.stake_minor = 100 * kUsdc, .profile_json = R"({"accepts_roles":["evaluator"]})"});
   const mc::Job job = completed_aacp_job(s, client, provider, evaluator);
   mc::Result<mc::Dispute> dispute = s.engine->open_dispute(job.id, client, "bad output");
   REQUIRE_MESSAGE(dispute.ok(), dispute.status().to_string());

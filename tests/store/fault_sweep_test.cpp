@@ -210,9 +210,9 @@ const HalfThere kHalfThere[] = {
      "SELECT COUNT(*) FROM jobs j WHERE j.state IN ('posted', 'accepted') AND NOT EXISTS "
      "(SELECT 1 FROM timers t WHERE t.job_id = j.id AND t.state = j.state)"},
     {"an external credit without its transfer, or a referenced transfer without its credit",
-     "SELECT (SELECT COUNT(*) FROM external_credits c WHERE NOT EXISTS (SELECT 1 FROM "
+     "SELECT (SELECT COUNT(*) FROM external_refs c WHERE NOT EXISTS (SELECT 1 FROM "
      "transfers t WHERE t.id = c.transfer_id)) + (SELECT COUNT(*) FROM transfers t WHERE "
-     "t.external_ref IS NOT NULL AND NOT EXISTS (SELECT 1 FROM external_credits c WHERE "
+     "t.external_ref IS NOT NULL AND NOT EXISTS (SELECT 1 FROM external_refs c WHERE "
      "c.transfer_id = t.id))"},
 };
 
