@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http_client.h"
@@ -19,7 +20,8 @@
 namespace mc::test {
 namespace {
 
-enum class Stage { none, posted, accepted };
+// hired: posted for the worker by name (a direct hire, CreateJob::worker_id).
+enum class Stage { none, posted, hired, accepted };
 enum class Who { poster, worker, third };
 
 // The action: a transition name fired on the job, or one of
@@ -65,6 +67,16 @@ constexpr ParityCase kCases[] = {
      "role_not_allowed"},
     {"agentmarket: insufficient credits", "agentmarket", Stage::none, Who::poster,
      "post_over_budget", "insufficient_funds"},
+    // A job posted for a named worker (AgentMarket direct execution, /v1 worker_id) is that
+    // worker's only, whatever the API.
+    {"agentmarket: accept a task hired for another", "agentmarket", Stage::hired, Who::third,
+     "accept", "not_assigned_worker"},
+    {"agentmarket: complete a task hired for another", "agentmarket", Stage::hired, Who::third,
+     "complete", "wrong_state"},
+    {"j0: accept a job posted for another worker", "j0", Stage::hired, Who::third, "accept",
+     "not_assigned_worker"},
+    {"j0: the poster cannot hire itself", "j0", Stage::none, Who::poster, "post_hiring_self",
+     "worker_is_poster"},
 };
 
 constexpr int64_t kFunds = 20;
@@ -82,18 +94,25 @@ class Side {
  public:
   virtual ~Side() = default;
   virtual std::string setup(const std::string& market) = 0;  // "" or why it failed
-  virtual std::string post(Who who, int64_t amount, const std::string& idempotency_key) = 0;
+  // `hired`: the worker the job is posted for, by name.
+  virtual std::string post(Who who, int64_t amount, const std::string& idempotency_key,
+                           std::optional<Who> hired = std::nullopt) = 0;
   virtual std::string fire(Who who, const std::string& transition) = 0;
 
   std::string run(const ParityCase& c) {
     const std::string failed = setup(c.market);
     if (!failed.empty()) return "setup: " + failed;
     if (std::string(c.action) == "post_over_budget") return post(c.actor, kOverBudget, "");
+    if (std::string(c.action) == "post_hiring_self") {
+      return post(c.actor, kJobAmount, "", c.actor);
+    }
     if (std::string(c.action) == "post_long_idempotency_key") {
       return post(c.actor, kJobAmount, std::string(300, 'k'));
     }
     if (c.stage != Stage::none) {
-      if (std::string detail = post(Who::poster, kJobAmount, ""); !detail.empty()) {
+      const std::optional<Who> hired =
+          c.stage == Stage::hired ? std::optional<Who>(Who::worker) : std::nullopt;
+      if (std::string detail = post(Who::poster, kJobAmount, "", hired); !detail.empty()) {
         return "post: " + detail;
       }
     }
@@ -124,12 +143,15 @@ class HttpSide final : public Side {
     return deposit.status == 201 ? "" : deposit.body;
   }
 
-  std::string post(Who who, int64_t amount, const std::string& idempotency_key) override {
+  std::string post(Who who, int64_t amount, const std::string& idempotency_key,
+                   std::optional<Who> hired) override {
     std::map<std::string, std::string> headers = bearer(party(who));
     if (!idempotency_key.empty()) headers["Idempotency-Key"] = idempotency_key;
+    const std::string worker = hired ? R"(,"worker_id":)" + party(*hired).id : "";
     HttpResult created = client_.request(
         "POST", "/v1/jobs",
-        R"({"amount_minor":)" + std::to_string(amount) + "," + job_fields(market_) + "}", headers);
+        R"({"amount_minor":)" + std::to_string(amount) + "," + job_fields(market_) + worker + "}",
+        headers);
     if (created.status == 201) {
       job_ = json_field(created.body, "/id");
       return "";
@@ -181,8 +203,10 @@ class EngineSide final : public Side {
         .detail();
   }
 
-  std::string post(Who who, int64_t amount, const std::string& idempotency_key) override {
+  std::string post(Who who, int64_t amount, const std::string& idempotency_key,
+                   std::optional<Who> hired) override {
     CreateJob request{.market_id = market_.id, .poster_id = party(who), .amount_minor = amount};
+    if (hired) request.worker_id = party(*hired);
     if (market_.config.name == "j0") {
       request.prompt = "Summarize";
       request.category = "opus";
