@@ -48,6 +48,10 @@ struct Firing {
 // failed_precondition/"no_parent_job" when the job has none.
 Result<Job*> load_parent(Firing& firing);
 
+// The job's own party in `role` (poster, worker or evaluator); nullopt for the roles the actor
+// or the house holds by definition (candidate, anyone, judge, system, platform).
+std::optional<PartyId> job_party_of_role(const Job& job, Role role);
+
 // The party that plays `role` in this firing: poster, worker, evaluator, or the actor for
 // candidate/anyone/judge. failed_precondition/"role_unassigned" when nobody does.
 Result<PartyId> party_of_role(const Firing& firing, Role role);

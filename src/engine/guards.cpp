@@ -138,24 +138,8 @@ Status check_guard(Firing& firing, const Guard& guard) {
 }  // namespace
 
 Status check_role_consent(Firing& firing, Role role) {
-  std::optional<PartyId> party;
-  switch (role) {
-    case Role::poster:
-      party = firing.job.poster_id;
-      break;
-    case Role::worker:
-      party = firing.job.worker_id;
-      break;
-    case Role::evaluator:
-      party = firing.job.evaluator_id;
-      break;
-    case Role::candidate:
-    case Role::anyone:
-    case Role::judge:
-    case Role::system:
-    case Role::platform:
-      return ok_status();  // the actor's own roles, or the house's
-  }
+  // The actor's own roles (candidate, anyone, judge) and the house's have no named party.
+  const std::optional<PartyId> party = job_party_of_role(firing.job, role);
   if (!party || party == firing.actor_id) return ok_status();
   MC_TRY_ASSIGN(Party named, firing.tx.party(*party));
   if (party_accepts_role(named, role)) return ok_status();

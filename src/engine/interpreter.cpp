@@ -293,27 +293,28 @@ Result<Job*> load_parent(Firing& firing) {
   return &*firing.parent;
 }
 
-Result<PartyId> party_of_role(const Firing& firing, Role role) {
-  std::optional<PartyId> party;
+std::optional<PartyId> job_party_of_role(const Job& job, Role role) {
   switch (role) {
     case Role::poster:
-      party = firing.job.poster_id;
-      break;
+      return job.poster_id;
     case Role::worker:
-      party = firing.job.worker_id;
-      break;
+      return job.worker_id;
     case Role::evaluator:
-      party = firing.job.evaluator_id;
-      break;
+      return job.evaluator_id;
     case Role::candidate:
     case Role::anyone:
     case Role::judge:
-      party = firing.actor_id;
-      break;
     case Role::system:
     case Role::platform:
       break;
   }
+  return std::nullopt;
+}
+
+Result<PartyId> party_of_role(const Firing& firing, Role role) {
+  const bool actor_role = role == Role::candidate || role == Role::anyone || role == Role::judge;
+  const std::optional<PartyId> party =
+      actor_role ? firing.actor_id : job_party_of_role(firing.job, role);
   if (!party) {
     return failed_precondition("role_unassigned",
                                std::string("no party plays the role ") + role_name(role));
