@@ -64,6 +64,26 @@ void check_closed_to_judges(Scenario& s, int64_t dispute_id, mc::PartyId joined_
         "dispute_closed");
 }
 
+// AACP: a completed job the client disputed, with one judge on the panel.
+struct AacpDispute {
+  mc::Job job;
+  mc::Dispute dispute;
+  mc::PartyId judge = 0;
+};
+
+AacpDispute disputed_aacp_job(Scenario& s) {
+  const mc::PartyId client = s.party({.available_minor = 1000 * kUsdc, .stake_minor = 100 * kUsdc});
+  const mc::PartyId provider = s.party({.stake_minor = 200 * kUsdc});
+  const mc::PartyId evaluator =
+      s.party({.stake_minor = 100 * kUsdc, .profile_json = R"({"accepts_roles":["evaluator"]})"});
+  const mc::Job job = completed_aacp_job(s, client, provider, evaluator);
+  mc::Result<mc::Dispute> dispute = s.engine->open_dispute(job.id, client, "bad output");
+  REQUIRE_MESSAGE(dispute.ok(), dispute.status().to_string());
+  const mc::PartyId judge = s.party({.reputation = 90});
+  REQUIRE(s.engine->join_dispute(dispute->id, judge).ok());
+  return {job, *dispute, judge};
+}
+
 }  // namespace
 
 TEST_CASE("scenario disputes: a 1337mkt dispute_timeout closes the dispute with its outcome") {
@@ -89,15 +109,8 @@ TEST_CASE("scenario disputes: a 1337mkt dispute_timeout closes the dispute with 
 
 TEST_CASE("scenario disputes: an aacp arbitration_timeout closes the dispute with its outcome") {
   Scenario s("aacp");
-  const mc::PartyId client = s.party({.available_minor = 1000 * kUsdc, .stake_minor = 100 * kUsdc});
-  const mc::PartyId provider = s.party({.stake_minor = 200 * kUsdc});
-  const mc::PartyId evaluator =
-      s.party({.stake_minor = 100 * kUsdc, .profile_json = R"({"accepts_roles":["evaluator"]})"});
-  const mc::Job job = completed_aacp_job(s, client, provider, evaluator);
-  mc::Result<mc::Dispute> dispute = s.engine->open_dispute(job.id, client, "bad output");
-  REQUIRE_MESSAGE(dispute.ok(), dispute.status().to_string());
-  const mc::PartyId judge = s.party({.reputation = 90});
-  REQUIRE(s.engine->join_dispute(dispute->id, judge).ok());
+  const auto [job, opened, judge] = disputed_aacp_job(s);
+  const mc::Dispute* dispute = &opened;
   s.advance_ms(14 * mc::kMillisecondsPerDay);
   CHECK(s.job(job.id).state == "ARBITRATED");
   mc::Result<mc::Dispute> closed = s.engine->dispute(dispute->id);
@@ -109,15 +122,8 @@ TEST_CASE("scenario disputes: an aacp arbitration_timeout closes the dispute wit
 
 TEST_CASE("scenario disputes: the platform's own resolve closes the dispute with its verdict") {
   Scenario s("aacp");
-  const mc::PartyId client = s.party({.available_minor = 1000 * kUsdc, .stake_minor = 100 * kUsdc});
-  const mc::PartyId provider = s.party({.stake_minor = 200 * kUsdc});
-  const mc::PartyId evaluator =
-      s.party({.stake_minor = 100 * kUsdc, .profile_json = R"({"accepts_roles":["evaluator"]})"});
-  const mc::Job job = completed_aacp_job(s, client, provider, evaluator);
-  mc::Result<mc::Dispute> dispute = s.engine->open_dispute(job.id, client, "bad output");
-  REQUIRE_MESSAGE(dispute.ok(), dispute.status().to_string());
-  const mc::PartyId judge = s.party({.reputation = 90});
-  REQUIRE(s.engine->join_dispute(dispute->id, judge).ok());
+  const auto [job, opened, judge] = disputed_aacp_job(s);
+  const mc::Dispute* dispute = &opened;
   mc::FireTransition resolve{.job_id = job.id, .transition = "resolve_for_worker"};
   resolve.as_platform = true;
   CHECK(s.fire_ok(resolve).state == "ARBITRATED");
