@@ -12,27 +12,13 @@
 #include <thread>
 
 #include "../server/http_client.h"
+#include "../server/native_parties.h"
 #include "../server/server_process.h"
 #include "marketcore/webhook_signatures.h"
 #include "webhook_receiver.h"
 
 namespace mc::test {
 namespace {
-
-std::map<std::string, std::string> bearer(const std::string& key) {
-  return {{"Authorization", "Bearer " + key}};
-}
-
-struct NewParty {
-  std::string id;
-  std::string key;
-};
-
-NewParty register_party(HttpClient& client) {
-  HttpResult result = client.request("POST", "/v1/markets/j0/parties", "{}");
-  REQUIRE_MESSAGE(result.status == 201, result.body);
-  return {json_field(result.body, "/party/id"), json_field(result.body, "/api_key/secret")};
-}
 
 void deposit(HttpClient& client, const NewParty& party, int amount_minor) {
   HttpResult result =

@@ -12,6 +12,7 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "../server/http_client.h"
+#include "../server/native_parties.h"
 #include "../server/server_process.h"
 
 namespace mc::test {
@@ -55,17 +56,6 @@ class StreamClient {
   ws::response_type response_;
   beast::error_code error_;
 };
-
-struct NewParty {
-  std::string id;
-  std::string key;
-};
-
-NewParty register_party(HttpClient& client) {
-  HttpResult result = client.request("POST", "/v1/markets/j0/parties", "{}");
-  REQUIRE_MESSAGE(result.status == 201, result.body);
-  return {json_field(result.body, "/party/id"), json_field(result.body, "/api_key/secret")};
-}
 
 void deposit(HttpClient& client, const NewParty& party, int amount_minor) {
   HttpResult result = client.request("POST", "/v1/parties/" + party.id + "/deposits",

@@ -3,28 +3,11 @@
 #include <doctest/doctest.h>
 
 #include "http_client.h"
+#include "native_parties.h"
 #include "server_process.h"
 
 namespace mc::test {
 namespace {
-
-std::map<std::string, std::string> bearer(const std::string& key,
-                                          const std::string& idempotency_key = "") {
-  std::map<std::string, std::string> headers{{"Authorization", "Bearer " + key}};
-  if (!idempotency_key.empty()) headers["Idempotency-Key"] = idempotency_key;
-  return headers;
-}
-
-struct NewParty {
-  std::string id;
-  std::string key;
-};
-
-NewParty register_party(HttpClient& client, const std::string& body = "{}") {
-  HttpResult result = client.request("POST", "/v1/markets/j0/parties", body);
-  REQUIRE_MESSAGE(result.status == 201, result.body);
-  return {json_field(result.body, "/party/id"), json_field(result.body, "/api_key/secret")};
-}
 
 std::string balance(HttpClient& client, const NewParty& party) {
   HttpResult result =

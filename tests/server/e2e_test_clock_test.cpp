@@ -7,25 +7,11 @@
 #include <cstdlib>
 
 #include "http_client.h"
+#include "native_parties.h"
 #include "server_process.h"
 
 namespace mc::test {
 namespace {
-
-std::map<std::string, std::string> bearer(const std::string& key) {
-  return {{"Authorization", "Bearer " + key}};
-}
-
-struct NewParty {
-  std::string id;
-  std::string key;
-};
-
-NewParty register_party(HttpClient& client) {
-  HttpResult result = client.request("POST", "/v1/markets/j0/parties", "{}");
-  REQUIRE_MESSAGE(result.status == 201, result.body);
-  return {json_field(result.body, "/party/id"), json_field(result.body, "/api_key/secret")};
-}
 
 int64_t number(const std::string& text) {
   return std::strtoll(text.c_str(), nullptr, 10);

@@ -4,35 +4,19 @@
 #include <doctest/doctest.h>
 
 #include "http_client.h"
+#include "native_parties.h"
 #include "server_process.h"
 
 namespace mc::test {
-namespace {
-
-std::map<std::string, std::string> bearer(const std::string& key) {
-  return {{"Authorization", "Bearer " + key}};
-}
-
-struct Party {
-  std::string id;
-  std::string key;
-};
-
-Party register_party(HttpClient& client) {
-  HttpResult result = client.request("POST", "/v1/markets/j0/parties", "{}");
-  REQUIRE_MESSAGE(result.status == 201, result.body);
-  return {json_field(result.body, "/party/id"), json_field(result.body, "/api_key/secret")};
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("e2e native: a third party of j0 sees the 100-char prompt preview and no result") {
   ServerProcess server;
   REQUIRE_MESSAGE(server.start(), server.log());
   HttpClient client(server.port());
-  const Party requester = register_party(client);
-  const Party worker = register_party(client);
-  const Party third = register_party(client);
+  const NewParty requester = register_party(client);
+  const NewParty worker = register_party(client);
+  const NewParty third = register_party(client);
   REQUIRE(client
               .request("POST", "/v1/parties/" + requester.id + "/deposits",
                        R"({"amount_minor":100})", bearer(requester.key))
@@ -66,7 +50,7 @@ TEST_CASE("e2e native: a third party of j0 sees the 100-char prompt preview and 
   CHECK(json_field(listed.body, "/data/0/result").empty());
   CHECK(listed.body.find("secret answer") == std::string::npos);
 
-  for (const Party& party : {requester, worker}) {
+  for (const NewParty& party : {requester, worker}) {
     HttpResult full = client.request("GET", "/v1/jobs/" + job, "", bearer(party.key));
     CHECK(json_field(full.body, "/prompt") == prompt);
     CHECK(json_field(full.body, "/result") == "secret answer");
@@ -83,7 +67,7 @@ TEST_CASE("e2e native: an idempotency key out of bounds is idempotency_key_inval
   ServerProcess server;
   REQUIRE_MESSAGE(server.start(), server.log());
   HttpClient client(server.port());
-  const Party poster = register_party(client);
+  const NewParty poster = register_party(client);
   std::map<std::string, std::string> headers = bearer(poster.key);
   headers["Idempotency-Key"] = std::string(300, 'k');
   HttpResult refused = client.request("POST", "/v1/parties/" + poster.id + "/deposits",
