@@ -30,7 +30,7 @@ RequestHasher& RequestHasher::add(std::string_view name, bool value) {
 
 RequestHasher& RequestHasher::add(std::string_view name, const std::optional<int64_t>& value) {
   // "-" marks absence; a present value is prefixed so it can never equal it.
-  return add(name, value ? "+" + std::to_string(*value) : std::string("-"));
+  return add(name, value ? std::optional<std::string>(std::to_string(*value)) : std::nullopt);
 }
 
 RequestHasher& RequestHasher::add(std::string_view name, const std::optional<int32_t>& value) {
@@ -38,7 +38,10 @@ RequestHasher& RequestHasher::add(std::string_view name, const std::optional<int
 }
 
 RequestHasher& RequestHasher::add(std::string_view name, const std::optional<std::string>& value) {
-  return add(name, value ? "+" + *value : std::string("-"));
+  if (!value) return add(name, std::string_view("-"));
+  std::string present(1, '+');  // (not "+" + text: GCC 12 warns -Wrestrict on that)
+  present.append(*value);
+  return add(name, std::string_view(present));
 }
 
 RequestHasher& RequestHasher::add(std::string_view name, const std::vector<std::string>& values) {
