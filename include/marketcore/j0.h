@@ -16,12 +16,18 @@
 //   invalid_argument/"validation_error"      a bound or a missing/empty field (param names it)
 //   failed_precondition/"insufficient_credits" "Insufficient credits: have 5, need 10"
 //   not_found/"job_not_found", "user_not_found"
-//   failed_precondition/"job_already_accepted" "Job already accepted by another worker"
+//   failed_precondition/"job_already_accepted" "Job already accepted by another worker" (or
+//                       "by you" to its worker)
 //   failed_precondition/"job_timeout_expired"  "Job timeout expired"
 //   failed_precondition/"job_not_accepted", "job_already_completed", "job_not_open",
 //                       "cannot_cancel_accepted" "Job already accepted (cannot cancel)"
 //   permission_denied/"not_requester" "Not the requester", "not_worker", "own_job"
-// plus the engine's unavailable/internal codes.
+// plus the engine's own status where the seed has no words (a lost race: aborted; a job posted
+// for another worker through /v1: permission_denied/"not_assigned_worker"; unavailable,
+// internal). Accept, complete and cancel fire the j0 lifecycle at once; a refusal is
+// explained from the lifecycle (mc::explain_refusal, marketcore/refusal.h) and worded with one
+// table. When several checks fail the seed's order holds: who is asking before the job's
+// state (a third party completing a posted job is "not_worker"), the state before the clock.
 //
 // Thread-safety: J0Market holds only the engine reference and immutable settings; every
 // method may be called from any thread (the Engine is thread-safe).
@@ -122,6 +128,8 @@ class J0Market {
   Result<std::vector<CreditTransaction>> transactions(PartyId user, int32_t limit) const;
 
   Result<Job> post_job(const PostJob& request) const;
+  // The acting party is a j0 user (user_for_wallet); the engine refuses a party of one market
+  // acting on another market's job, which these answer as not_found/"job_not_found".
   Result<Job> accept_job(JobId job, PartyId worker) const;
   Result<Completion> complete_job(JobId job, PartyId worker, std::string result) const;
   Result<Cancellation> cancel_job(JobId job, PartyId requester) const;

@@ -2,16 +2,20 @@
 // in the seed's order (capability, credits, timeout_sec, prompt), the lifecycle's refusals
 // worded as the seed words them, prompt visibility and list limits.
 //
-// Refusals are explained from a fresh read of the job, so the message is right whether this
-// call saw the state first or lost a race to a concurrent accept or to the clock.
+// Accept, complete and cancel fire at once; the engine enforces the lifecycle. A refusal is
+// explained from the lifecycle (mc::explain_refusal: the state, role or guard that failed) and
+// worded with one table, so no rule of the lifecycle is restated here.
 #include <simdjson.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "engine/job_validation.h"
 #include "marketcore/j0.h"
+#include "marketcore/lifecycle.h"
 #include "marketcore/payments.h"
+#include "marketcore/refusal.h"
 
 namespace mc::j0 {
 namespace {
@@ -44,47 +48,112 @@ Status check_post(const PostJob& request) {
   return ok_status();
 }
 
-bool expired(const Job& job, int64_t now_ms) {
-  return job.state == "timeout" || (job.expires_at_ms && now_ms >= *job.expires_at_ms &&
-                                    (job.state == "posted" || job.state == "accepted"));
+// The seed's answer to one lifecycle refusal, keyed by (transition, kind, the job's state for
+// wrong_state, the guard that failed for guard). `to_worker` replaces `message` when the
+// actor is the job's worker.
+struct Wording {
+  std::string_view transition;
+  RefusalKind kind;
+  std::string_view state;          // wrong_state: the job's state
+  std::optional<GuardKind> guard;  // guard: the guard that failed
+  Code code;
+  std::string_view detail;
+  std::string_view message;
+  std::string_view to_worker = {};
+};
+
+constexpr std::optional<GuardKind> kNoGuard = std::nullopt;
+constexpr std::optional<GuardKind> kExpiry = GuardKind::before_expiry;
+constexpr RefusalKind kRole = RefusalKind::role_not_allowed;
+constexpr RefusalKind kState = RefusalKind::wrong_state;
+constexpr RefusalKind kGuard = RefusalKind::guard;
+constexpr Code kDenied = Code::permission_denied;
+constexpr Code kPrecondition = Code::failed_precondition;
+
+// Every refusal of the j0 lifecycle (src/lifecycle/j0.cpp) as the seed words it.
+constexpr Wording kWordings[] = {
+    {"accept", kRole, "", kNoGuard, kDenied, "own_job", "Cannot accept your own job"},
+    {"accept", kState, "accepted", kNoGuard, kPrecondition, "job_already_accepted",
+     "Job already accepted by another worker", "Job already accepted by you"},
+    {"accept", kState, "completed", kNoGuard, kPrecondition, "job_already_accepted",
+     "Job already accepted by another worker", "Job already accepted by you"},
+    {"accept", kState, "timeout", kNoGuard, kPrecondition, "job_timeout_expired",
+     "Job timeout expired"},
+    {"accept", kGuard, "", kExpiry, kPrecondition, "job_timeout_expired", "Job timeout expired"},
+    {"accept", kState, "cancelled", kNoGuard, kPrecondition, "job_not_open", "Job was cancelled"},
+    {"complete", kRole, "", kNoGuard, kDenied, "not_worker", "Not the assigned worker"},
+    {"complete", kState, "completed", kNoGuard, kPrecondition, "job_already_completed",
+     "Job already completed"},
+    {"complete", kState, "timeout", kNoGuard, kPrecondition, "job_timeout_expired",
+     "Job timeout expired"},
+    {"complete", kGuard, "", kExpiry, kPrecondition, "job_timeout_expired", "Job timeout expired"},
+    {"complete", kState, "posted", kNoGuard, kPrecondition, "job_not_accepted",
+     "Job is not in accepted status"},
+    {"complete", kState, "cancelled", kNoGuard, kPrecondition, "job_not_accepted",
+     "Job is not in accepted status"},
+    {"cancel", kRole, "", kNoGuard, kDenied, "not_requester", "Not the requester"},
+    {"cancel", kState, "accepted", kNoGuard, kPrecondition, "cannot_cancel_accepted",
+     "Job already accepted (cannot cancel)"},
+    {"cancel", kState, "completed", kNoGuard, kPrecondition, "cannot_cancel_accepted",
+     "Job already accepted (cannot cancel)"},
+    {"cancel", kState, "timeout", kNoGuard, kPrecondition, "job_not_open",
+     "Job is no longer open (status: timeout)"},
+    {"cancel", kState, "cancelled", kNoGuard, kPrecondition, "job_not_open",
+     "Job is no longer open (status: cancelled)"},
+};
+
+// Whether `actor` holds one of the roles the refused transition allows, as the seed knows
+// them: the requester (poster), the accepted worker (worker), anyone but the requester
+// (candidate; a job posted for a named worker is not a seed notion, the engine's
+// not_assigned_worker is passed through).
+bool holds_seed_role(const RefusalExplanation& why, const Job& job, PartyId actor) {
+  return std::any_of(why.roles.begin(), why.roles.end(), [&](Role role) {
+    switch (role) {
+      case Role::poster:
+        return job.poster_id == actor;
+      case Role::worker:
+        return job.worker_id == actor;
+      case Role::candidate:
+        return job.poster_id != actor;
+      case Role::anyone:
+        return true;
+      case Role::evaluator:
+      case Role::judge:
+      case Role::system:
+      case Role::platform:
+        return false;
+    }
+    return false;
+  });
 }
 
-// Why `actor` may not fire `transition` on `job` as it stands at `now_ms`, or ok.
-Status explain(const Job& job, std::string_view transition, PartyId actor, int64_t now_ms) {
-  if (transition == "accept") {
-    if (job.poster_id == actor) return permission_denied("own_job", "Cannot accept your own job");
-    if (job.state == "accepted" || job.state == "completed") {
-      if (job.worker_id == actor) {
-        return failed_precondition("job_already_accepted", "Job already accepted by you");
-      }
-      return failed_precondition("job_already_accepted", "Job already accepted by another worker");
-    }
-    if (expired(job, now_ms))
-      return failed_precondition("job_timeout_expired", "Job timeout expired");
-    if (job.state == "cancelled") return failed_precondition("job_not_open", "Job was cancelled");
-    return ok_status();
+// The seed's answer to `refusal` of `transition` by `actor`, read from the lifecycle through
+// explain_refusal with `job` as re-read after the refusal; the engine's own status when the
+// seed has no words for it (a lost race, a job posted for another worker, storage errors).
+//
+// Precedence: the interpreter checks the state before the role, the seed checks who is asking
+// first (a third party completing a posted job is "not_worker", the requester accepting an
+// accepted job is "own_job"). So a wrong_state refusal to a party that holds none of the
+// transition's roles is answered as the role refusal. Among state and guard the two agree: a
+// job in accepted that also ran out of time is "already accepted", and an expired job the
+// clock has not yet moved to timeout fails the before_expiry guard. The one place the clock
+// is not consulted: a job posted for a named worker through /v1 (not a j0 notion) refuses
+// others with not_assigned_worker and its worker's early complete with job_not_accepted, even
+// once its time has run out.
+Status seed_refusal(const Job& job, std::string_view transition, PartyId actor,
+                    const Status& refusal) {
+  const RefusalExplanation why = explain_refusal(j0_lifecycle(), job, transition, refusal);
+  RefusalKind kind = why.kind;
+  if (kind == kState && !holds_seed_role(why, job, actor)) kind = kRole;
+  for (const Wording& wording : kWordings) {
+    if (wording.transition != transition || wording.kind != kind) continue;
+    if (kind == kState && wording.state != why.state) continue;
+    if (kind == kGuard && (!why.guard || why.guard->kind != *wording.guard)) continue;
+    const std::string_view message =
+        !wording.to_worker.empty() && job.worker_id == actor ? wording.to_worker : wording.message;
+    return Status(wording.code, std::string(wording.detail), std::string(message));
   }
-  if (transition == "complete") {
-    if (job.worker_id != actor) return permission_denied("not_worker", "Not the assigned worker");
-    if (job.state == "completed") {
-      return failed_precondition("job_already_completed", "Job already completed");
-    }
-    if (expired(job, now_ms))
-      return failed_precondition("job_timeout_expired", "Job timeout expired");
-    if (job.state != "accepted") {
-      return failed_precondition("job_not_accepted", "Job is not in accepted status");
-    }
-    return ok_status();
-  }
-  // cancel
-  if (job.poster_id != actor) return permission_denied("not_requester", "Not the requester");
-  if (job.state == "accepted" || job.state == "completed") {
-    return failed_precondition("cannot_cancel_accepted", "Job already accepted (cannot cancel)");
-  }
-  if (job.state != "posted") {
-    return failed_precondition("job_not_open", "Job is no longer open (status: " + job.state + ")");
-  }
-  return ok_status();
+  return refusal;
 }
 
 }  // namespace
@@ -135,22 +204,16 @@ Result<Job> J0Market::post_job(const PostJob& request) const {
 
 Result<JobOutcome> J0Market::fire(JobId job_id, std::string_view transition, PartyId actor,
                                   std::string result) const {
-  MC_TRY_ASSIGN(Job before, job(job_id));
-  MC_TRY(explain(before, transition, actor, engine().clock().now_ms()));
   FireTransition request{
       .job_id = job_id, .transition = std::string(transition), .actor_id = actor};
   request.result_text = std::move(result);
   Result<JobOutcome> outcome = engine().fire(request);
   if (outcome.ok()) return outcome;
-  const Code code = outcome.status().code();
-  if (code != Code::failed_precondition && code != Code::aborted &&
-      code != Code::permission_denied) {
-    return outcome.status();
-  }
-  // A concurrent accept, cancel or the clock got there first: explain from the new state.
-  MC_TRY_ASSIGN(Job after, job(job_id));
-  const Status why = explain(after, transition, actor, engine().clock().now_ms());
-  return why.ok() ? outcome.status() : why;
+  // Explained from the job as it is now, so a concurrent accept, cancel or the clock that got
+  // there first is named. An unknown job, or another market's (the engine refuses a j0 party
+  // acting on it with party_not_found), is the seed's job_not_found.
+  MC_TRY_ASSIGN(Job now, job(job_id));
+  return seed_refusal(now, transition, actor, outcome.status());
 }
 
 Result<Job> J0Market::accept_job(JobId job, PartyId worker) const {
