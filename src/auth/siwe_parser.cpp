@@ -117,7 +117,7 @@ Status parse_required_fields(Lines& lines, SiweMessage& out) {
   out.uri = std::string(*uri);
   auto version = lines.take("Version: ");
   if (!version || *version != "1") return bad("siwe_bad_version", "version must be 1");
-  out.version = std::string(*version);  // "1"; assigning a literal trips GCC 12's -Wrestrict
+  out.version = "1";
   auto chain = lines.take("Chain ID: ");
   if (!chain || chain->empty()) return bad("siwe_bad_chain_id", "Chain ID line missing");
   const auto [end, error] =

@@ -39,7 +39,7 @@ RequestHasher& RequestHasher::add(std::string_view name, const std::optional<int
 
 RequestHasher& RequestHasher::add(std::string_view name, const std::optional<std::string>& value) {
   if (!value) return add(name, std::string_view("-"));
-  std::string present(1, '+');  // (not "+" + text: GCC 12 warns -Wrestrict on that)
+  std::string present(1, '+');
   present.append(*value);
   return add(name, std::string_view(present));
 }

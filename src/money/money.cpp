@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "common/int128.h"
+
 namespace mc {
 namespace {
 
@@ -47,13 +49,13 @@ Result<int64_t> mul_div(int64_t amount, int64_t numerator, int64_t denominator, 
     return invalid_argument("zero_denominator", "mul_div needs a positive denominator");
   }
   // |amount × numerator| < 2^126, so the product and the rounding adjustment fit 128 bits.
-  const __int128 product = static_cast<__int128>(amount) * numerator;
+  const Int128 product = static_cast<Int128>(amount) * numerator;
   const bool negative = product < 0;
-  const unsigned __int128 magnitude =
-      negative ? static_cast<unsigned __int128>(-product) : static_cast<unsigned __int128>(product);
-  const auto divisor = static_cast<unsigned __int128>(denominator);
-  unsigned __int128 quotient = magnitude / divisor;
-  const unsigned __int128 remainder = magnitude % divisor;
+  const UInt128 magnitude =
+      negative ? static_cast<UInt128>(-product) : static_cast<UInt128>(product);
+  const auto divisor = static_cast<UInt128>(denominator);
+  UInt128 quotient = magnitude / divisor;
+  const UInt128 remainder = magnitude % divisor;
   switch (rounding) {
     case Rounding::down:
       break;
@@ -66,10 +68,10 @@ Result<int64_t> mul_div(int64_t amount, int64_t numerator, int64_t denominator, 
     default:
       return invalid_argument("invalid_rounding", "unknown rounding mode");
   }
-  const auto limit = static_cast<unsigned __int128>(std::numeric_limits<int64_t>::max());
+  const auto limit = static_cast<UInt128>(std::numeric_limits<int64_t>::max());
   if (negative) {
     if (quotient > limit + 1) return overflow("mul_div");
-    return static_cast<int64_t>(-static_cast<__int128>(quotient));
+    return static_cast<int64_t>(-static_cast<Int128>(quotient));
   }
   if (quotient > limit) return overflow("mul_div");
   return static_cast<int64_t>(quotient);
@@ -100,9 +102,8 @@ Result<int64_t> parse_decimal(std::string_view text, int32_t scale) {
                                                      std::to_string(scale) + " decimals");
   }
   // Accumulate the magnitude; stop as soon as it passes 2^63 (the magnitude of INT64_MIN).
-  const unsigned __int128 magnitude_max =
-      static_cast<unsigned __int128>(std::numeric_limits<int64_t>::max()) + 1;
-  unsigned __int128 magnitude = 0;
+  const UInt128 magnitude_max = static_cast<UInt128>(std::numeric_limits<int64_t>::max()) + 1;
+  UInt128 magnitude = 0;
   auto push_digit = [&](char c) {
     magnitude = magnitude * 10 + static_cast<unsigned>(c - '0');
     return magnitude <= magnitude_max;
@@ -116,7 +117,7 @@ Result<int64_t> parse_decimal(std::string_view text, int32_t scale) {
   if (!fits || (!negative && magnitude == magnitude_max)) {
     return out_of_range("amount_overflow", "'" + std::string(text) + "' does not fit int64");
   }
-  if (negative) return static_cast<int64_t>(-static_cast<__int128>(magnitude));
+  if (negative) return static_cast<int64_t>(-static_cast<Int128>(magnitude));
   return static_cast<int64_t>(magnitude);
 }
 

@@ -216,7 +216,7 @@ Result<WebhookUrl> check_webhook_url(std::string_view text, bool test_mode) {
   MC_TRY(parse_authority(rest.substr(0, authority_end), url));
   if (authority_end != std::string_view::npos) {
     url.target = std::string(rest.substr(authority_end));
-    if (url.target.front() == '?') url.target.insert(0, "/");
+    if (url.target.front() == '?') url.target.insert(url.target.begin(), '/');
   }
   std::optional<IpAddressClass> literal;
   if (auto kind = classify_ip_address(url.host); kind.ok()) literal = kind.value();

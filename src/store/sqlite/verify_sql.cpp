@@ -4,6 +4,7 @@
 // one market; every resolved hold's account empty.
 #include <unordered_map>
 
+#include "common/int128.h"
 #include "ledger/ledger_rules.h"
 #include "marketcore/money.h"
 #include "store/sqlite/transaction.h"
@@ -87,7 +88,7 @@ Status replay_transfers(Connection& connection, LedgerReport& report, AccountChe
 // Per account: stored = recomputed, the allow_negative flag and the non-negative rule; per
 // market: Σ stored = Σ recomputed = 0 (`sums` lists every market, even an empty one).
 void check_balances(const AccountChecks& accounts,
-                    std::unordered_map<MarketId, std::pair<__int128, __int128>>& sums,
+                    std::unordered_map<MarketId, std::pair<Int128, Int128>>& sums,
                     LedgerReport& report) {
   for (const auto& [id, account] : accounts) {
     auto& [stored_sum, recomputed_sum] = sums[account.market_id];
@@ -137,7 +138,7 @@ Status check_holds(Connection& connection, const AccountChecks& accounts, Ledger
 
 Result<LedgerReport> SqliteTransaction::verify_ledger() {
   LedgerReport report;
-  std::unordered_map<MarketId, std::pair<__int128, __int128>> sums;  // stored, recomputed
+  std::unordered_map<MarketId, std::pair<Int128, Int128>> sums;  // stored, recomputed
   MC_TRY_ASSIGN(Statement markets, connection_.prepare("SELECT id FROM markets"));
   while (true) {
     MC_TRY_ASSIGN(bool has_row, markets.step());
