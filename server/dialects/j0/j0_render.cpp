@@ -93,7 +93,7 @@ std::string format_time(int64_t unix_ms) {
   const sys_days day = floor<days>(at);
   const year_month_day date{day};
   const hh_mm_ss<seconds> time{at - day};
-  char text[32];
+  char text[64];  // room for every field at its widest (GCC checks snprintf against that)
   std::snprintf(text, sizeof(text), "%04d-%02u-%02uT%02lld:%02lld:%02lldZ",
                 static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
                 static_cast<unsigned>(date.day()), static_cast<long long>(time.hours().count()),
