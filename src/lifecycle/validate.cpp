@@ -18,8 +18,10 @@
 //   5. every non-terminal state has a timer whose due time always exists: base entered_state
 //      or submitted ("state_without_timed_exit"). Deadline and work-timeout timers are
 //      welcome but do not count alone, since a job may lack a deadline or a work timeout.
+#include <algorithm>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "marketcore/lifecycle.h"
 
@@ -118,6 +120,29 @@ bool always_due(TimerBase base) {
 
 }  // namespace
 
+// Each field is declared once, with a preview length of zero or more, granted only to roles that
+// visibility can grant (poster, worker, evaluator, platform, anyone).
+Status check_visibility(const LifecycleDefinition& definition) {
+  std::vector<JobField> seen;
+  for (const FieldVisibility& rule : definition.visibility) {
+    const std::string where = definition.name + " visibility of " + job_field_name(rule.field);
+    if (std::find(seen.begin(), seen.end(), rule.field) != seen.end()) {
+      return refuse("visibility_field_repeated", where + ": the field is declared twice");
+    }
+    seen.push_back(rule.field);
+    if (rule.preview_chars < 0) {
+      return refuse("visibility_preview_negative", where + ": preview_chars is negative");
+    }
+    for (Role role : rule.full_view) {
+      if (role == Role::candidate || role == Role::judge || role == Role::system) {
+        return refuse("visibility_role_not_grantable",
+                      where + ": visibility cannot grant the role " + role_name(role));
+      }
+    }
+  }
+  return ok_status();
+}
+
 Status validate_lifecycle(const LifecycleDefinition& definition) {
   MC_TRY(check_names(definition));
   const TransitionDef& creation = definition.creation;
@@ -134,6 +159,7 @@ Status validate_lifecycle(const LifecycleDefinition& definition) {
     MC_TRY(check_transition(definition, transition));
   }
   for (const TimerDef& timer : definition.timers) MC_TRY(check_timer(definition, timer));
+  MC_TRY(check_visibility(definition));
   for (const StateDef& state : definition.states) {
     if (state.terminal) continue;
     bool bounded = false;

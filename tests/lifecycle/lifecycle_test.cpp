@@ -182,3 +182,17 @@ TEST_CASE("lifecycle: a timer's transition must be the system's, from its state,
   def.timers[0].after_ms = -1;
   check_refused(def, "timer_negative_delay");
 }
+
+TEST_CASE("lifecycle: field visibility is declared once per field, to grantable roles") {
+  mc::LifecycleDefinition def = gig();
+  def.visibility = {{.field = mc::JobField::prompt,
+                     .full_view = {mc::Role::poster, mc::Role::worker},
+                     .preview_chars = 100}};
+  CHECK(mc::validate_lifecycle(def).ok());
+  def.visibility.push_back({.field = mc::JobField::prompt, .full_view = {mc::Role::poster}});
+  check_refused(def, "visibility_field_repeated");
+  def.visibility = {{.field = mc::JobField::result, .preview_chars = -1}};
+  check_refused(def, "visibility_preview_negative");
+  def.visibility = {{.field = mc::JobField::result, .full_view = {mc::Role::candidate}}};
+  check_refused(def, "visibility_role_not_grantable");
+}
