@@ -15,7 +15,10 @@
 //      may fire ("timer_not_system") from that state ("timer_wrong_state"), that leaves the
 //      state ("timer_does_not_leave_state"), that has no guard ("timer_transition_guarded":
 //      nothing may block a timed exit) and a non-negative delay ("timer_negative_delay");
-//   5. every non-terminal state has a timer whose due time always exists: base entered_state
+//   5. field visibility: each field once, preview >= 0, only grantable roles
+//      ("visibility_field_repeated", "visibility_preview_negative",
+//      "visibility_role_not_grantable");
+//   6. every non-terminal state has a timer whose due time always exists: base entered_state
 //      or submitted ("state_without_timed_exit"). Deadline and work-timeout timers are
 //      welcome but do not count alone, since a job may lack a deadline or a work timeout.
 #include <algorithm>
