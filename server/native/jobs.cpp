@@ -50,14 +50,17 @@ Status read_job_fields(const JsonBody& body, CreateJob& request) {
   MC_TRY_ASSIGN(request.parent_job_id, body.optional_int64("parent_job_id"));
   MC_TRY_ASSIGN(std::optional<std::string> payload, body.optional_object_json("payload"));
   request.payload_json = payload.value_or("{}");
+  MC_TRY_ASSIGN(std::optional<std::string> then_fire, body.optional_string("then_fire"));
+  request.then_fire = then_fire.value_or("");
   return ok_status();
 }
 
 Result<Response> create_job(NativeApi& api, RequestContext& context) {
   MC_TRY_ASSIGN(JsonBody body, JsonBody::parse(context.request.body));
-  MC_TRY(body.only({"market", "poster_id", "amount_minor", "amount", "title", "description",
-                    "prompt", "category", "capabilities", "deadline_at_ms", "work_timeout_ms",
-                    "contracts_max", "evaluator_id", "worker_id", "parent_job_id", "payload"}));
+  MC_TRY(
+      body.only({"market", "poster_id", "amount_minor", "amount", "title", "description", "prompt",
+                 "category", "capabilities", "deadline_at_ms", "work_timeout_ms", "contracts_max",
+                 "evaluator_id", "worker_id", "parent_job_id", "payload", "then_fire"}));
   CreateJob request;
   if (context.principal.is_admin()) {
     MC_TRY_ASSIGN(request.poster_id, body.required_int64("poster_id"));

@@ -87,6 +87,34 @@ TEST_CASE("e2e native: a j0 job through its life, with idempotent replay") {
   CHECK(server.terminate() == 0);
 }
 
+TEST_CASE("e2e native: a direct hire is created and started as one unit, or not at all") {
+  ServerProcess server;
+  REQUIRE_MESSAGE(server.start(), server.log());
+  HttpClient client(server.port());
+  const NewParty hirer = register_party(client, "{}", "agentmarket");
+  const NewParty hired = register_party(client, "{}", "agentmarket");
+  const NewParty rival = register_party(client, "{}", "agentmarket");
+  REQUIRE(client
+              .request("POST", "/v1/parties/" + hirer.id + "/deposits", R"({"amount_minor":50})",
+                       bearer(hirer.key))
+              .status == 201);
+  const std::string hire = R"({"amount_minor":20,"title":"Hire","worker_id":)" + hired.id;
+  HttpResult started = client.request(
+      "POST", "/v1/jobs", hire + R"(,"then_fire":"start_execution"})", bearer(hirer.key));
+  REQUIRE_MESSAGE(started.status == 201, started.body);
+  CHECK(json_field(started.body, "/state") == "executing");
+  const std::string job_id = json_field(started.body, "/id");
+  HttpResult taken =
+      client.request("POST", "/v1/jobs/" + job_id + "/actions/accept", "", bearer(rival.key));
+  CHECK(taken.status == 409);
+  CHECK(balance(client, hirer) == "30");
+  // A follow-up the lifecycle refuses leaves nothing behind: no job, no escrow.
+  HttpResult refused =
+      client.request("POST", "/v1/jobs", hire + R"(,"then_fire":"complete"})", bearer(hirer.key));
+  CHECK(refused.status >= 400);
+  CHECK(balance(client, hirer) == "30");
+}
+
 TEST_CASE("e2e native: auth failures reveal nothing") {
   ServerProcess server;
   REQUIRE_MESSAGE(server.start(), server.log());
