@@ -20,13 +20,6 @@
 namespace mc::test {
 namespace {
 
-void deposit(HttpClient& client, const NewParty& party, int amount_minor) {
-  HttpResult result =
-      client.request("POST", "/v1/parties/" + party.id + "/deposits",
-                     R"({"amount_minor":)" + std::to_string(amount_minor) + "}", bearer(party.key));
-  REQUIRE_MESSAGE(result.status == 201, result.body);
-}
-
 // Creates an endpoint for balance.updated; returns {id, secret}.
 std::pair<std::string, std::string> create_endpoint(HttpClient& client, const NewParty& party,
                                                     const std::string& url) {

@@ -57,13 +57,6 @@ class StreamClient {
   beast::error_code error_;
 };
 
-void deposit(HttpClient& client, const NewParty& party, int amount_minor) {
-  HttpResult result = client.request("POST", "/v1/parties/" + party.id + "/deposits",
-                                     R"({"amount_minor":)" + std::to_string(amount_minor) + "}",
-                                     {{"Authorization", "Bearer " + party.key}});
-  REQUIRE_MESSAGE(result.status == 201, result.body);
-}
-
 }  // namespace
 
 TEST_CASE("e2e websocket: events from a cursor, then live, then a clean close") {

@@ -8,7 +8,6 @@
 #include "server_process.h"
 
 namespace mc::test {
-namespace {}  // namespace
 
 TEST_CASE("e2e native: a third party of j0 sees the 100-char prompt preview and no result") {
   ServerProcess server;

@@ -1,9 +1,10 @@
 // tests/server/native_parties.h — /v1 helpers the end-to-end tests share: register a party in a
-// market (with its first API key) and the headers that authenticate as it.
+// market (with its first API key), the headers that authenticate as it, and a deposit.
 #pragma once
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -31,6 +32,14 @@ inline NewParty register_party(HttpClient& client, const std::string& body = "{}
   HttpResult result = client.request("POST", "/v1/markets/" + market + "/parties", body);
   REQUIRE_MESSAGE(result.status == 201, result.body);
   return {json_field(result.body, "/party/id"), json_field(result.body, "/api_key/secret")};
+}
+
+// Credits `amount_minor` to the party's available balance through its own key (test mode).
+inline void deposit(HttpClient& client, const NewParty& party, int64_t amount_minor) {
+  HttpResult result =
+      client.request("POST", "/v1/parties/" + party.id + "/deposits",
+                     R"({"amount_minor":)" + std::to_string(amount_minor) + "}", bearer(party.key));
+  REQUIRE_MESSAGE(result.status == 201, result.body);
 }
 
 }  // namespace mc::test

@@ -324,14 +324,17 @@ std::string summary(const char* name, const Totals& totals) {
          "nothing half there";
 }
 
-void sweep_vfs(FaultVfs::Fault fault, FaultVfs::Operation only, const char* name) {
-  Sweep sweep;
+// Runs the lifecycle with one fault armed at operation n = 1, 2, ... until a run ends without
+// reaching it, checking every reopened file. `arm(n)` arms the fault (called inside the run);
+// `disarm()` removes it and tells whether it fired. `exact`: what was not acknowledged must be
+// absent too.
+void sweep_points(const char* name, bool exact, const std::function<void(int64_t)>& arm,
+                  const std::function<bool()>& disarm, Sweep& sweep) {
   Totals totals;
   for (int64_t n = 1; n <= kInjectionPointsMax; ++n) {
-    const Run run = sweep.run([&] { sweep.vfs().arm(n, fault, only); });
-    const bool fired = sweep.vfs().fired();
-    sweep.vfs().disarm();  // the reopen and its checks run without faults
-    check_reopened(sweep.path(), sweep.parties(), run, false,
+    const Run run = sweep.run([&] { arm(n); });
+    const bool fired = disarm();  // the reopen and its checks run without faults
+    check_reopened(sweep.path(), sweep.parties(), run, exact,
                    std::string(name) + ", fault at operation " + std::to_string(n));
     if (!fired) {
       CHECK(run.refused == 2);  // a run without a fault refuses only what it must
@@ -345,6 +348,18 @@ void sweep_vfs(FaultVfs::Fault fault, FaultVfs::Operation only, const char* name
   }
   CHECK(totals.runs > 0);
   MESSAGE(summary(name, totals));
+}
+
+void sweep_vfs(FaultVfs::Fault fault, FaultVfs::Operation only, const char* name) {
+  Sweep sweep;
+  sweep_points(
+      name, false, [&](int64_t n) { sweep.vfs().arm(n, fault, only); },
+      [&] {
+        const bool fired = sweep.vfs().fired();
+        sweep.vfs().disarm();
+        return fired;
+      },
+      sweep);
 }
 
 }  // namespace
@@ -361,24 +376,13 @@ TEST_CASE(
     "fault injection: every failing SAVEPOINT, RELEASE, ROLLBACK TO or COMMIT of a "
     "lifecycle") {
   Sweep sweep;
-  Totals totals;
-  for (int64_t n = 1; n <= kInjectionPointsMax; ++n) {
-    std::optional<ControlFaults> faults;
-    const Run run = sweep.run([&] { faults.emplace(std::nullopt, n); });
-    const bool fired = faults->fired();
-    faults.reset();
-    check_reopened(sweep.path(), sweep.parties(), run, true,
-                   "control statement " + std::to_string(n));
-    if (!fired) {
-      CHECK(run.refused == 2);
-      totals.calls = run.calls;
-      break;
-    }
-    ++totals.runs;
-    totals.refused_calls += run.refused;
-    totals.broken_runs += run.writer_broken ? 1 : 0;
-    REQUIRE(n < kInjectionPointsMax);
-  }
-  CHECK(totals.runs > 0);
-  MESSAGE(summary("control statements", totals));
+  std::optional<ControlFaults> faults;
+  sweep_points(
+      "control statements", true, [&](int64_t n) { faults.emplace(std::nullopt, n); },
+      [&] {
+        const bool fired = faults->fired();
+        faults.reset();
+        return fired;
+      },
+      sweep);
 }
