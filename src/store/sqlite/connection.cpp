@@ -158,6 +158,9 @@ Result<std::unique_ptr<Connection>> Connection::open(const ConnectionOptions& op
   std::string pragmas = "PRAGMA foreign_keys=ON;";
   if (!options.read_only) {
     pragmas += "PRAGMA journal_mode=WAL;";
+    // The writer's savepoint around every unit keeps a statement journal of the pages the
+    // unit changes; in memory, not in a temporary file (bench_core: units 250 -> 87 us).
+    pragmas += "PRAGMA temp_store=MEMORY;";
     pragmas += options.synchronous_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
   } else {
     pragmas += "PRAGMA query_only=ON;";
