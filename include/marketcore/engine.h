@@ -396,6 +396,9 @@ class Engine {
     int64_t units_committed = 0;      // write units committed inside them
     int64_t units_failed = 0;         // units rolled back
     int64_t batch_units_largest = 0;  // most units one COMMIT carried
+    int64_t unit_nanos = 0;           // time spent running units (SQL and engine logic)
+    int64_t commit_nanos = 0;         // time spent in BEGIN and COMMIT (with the WAL sync)
+    int64_t pages_written = 0;        // database pages the writer wrote to the WAL
   };
   WriterStatistics writer_statistics() const;
 

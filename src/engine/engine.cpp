@@ -134,7 +134,10 @@ Engine::WriterStatistics Engine::writer_statistics() const {
   return {.batches_committed = stats.batches_committed,
           .units_committed = stats.units_committed,
           .units_failed = stats.units_failed,
-          .batch_units_largest = stats.batch_units_largest};
+          .batch_units_largest = stats.batch_units_largest,
+          .unit_nanos = stats.unit_nanos,
+          .commit_nanos = stats.commit_nanos,
+          .pages_written = stats.pages_written};
 }
 
 Status Engine::register_lifecycle(LifecycleDefinition definition) {

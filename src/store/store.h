@@ -296,7 +296,10 @@ class Transaction : public Reader {
   virtual Result<JobId> insert_job(const Job& job) = 0;
   // Status-guarded update: writes every mutable field of `job` (and version + 1) only if the
   // stored row still has `expected_state` and `expected_version`; otherwise
-  // aborted/"job_state_changed" and nothing is written.
+  // aborted/"job_state_changed" and nothing is written. Mutable: state, worker, evaluator, the
+  // escrow hold, contracts taken, result/proof/verdict and the timestamps. What a job is (market,
+  // parent, lifecycle, poster, amount and quote, texts, category, capabilities, deadline, work
+  // timeout, contracts_max, payload) is fixed when it is inserted and not rewritten.
   virtual Status update_job(const Job& job, std::string_view expected_state,
                             int64_t expected_version) = 0;
   virtual Status append_job_history(const JobTransitionRecord& record) = 0;
@@ -386,6 +389,10 @@ struct StoreStats {
   int64_t units_committed = 0;    // units that succeeded inside them
   int64_t units_failed = 0;       // units rolled back (their own failure or a lost batch)
   int64_t batch_units_largest = 0;
+  // Where the writer's time went (steady clock, summed over every batch).
+  int64_t unit_nanos = 0;     // running units, with their SAVEPOINT and RELEASE
+  int64_t commit_nanos = 0;   // BEGIN and COMMIT (COMMIT includes the WAL sync)
+  int64_t pages_written = 0;  // database pages written to the WAL by the writer
 };
 
 class Store {

@@ -2,6 +2,7 @@
 #include "store/sqlite/writer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,12 @@
 
 namespace mc::store::sqlite {
 namespace {
+
+int64_t nanos_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
+                                                              start)
+      .count();
+}
 
 Status batch_lost(const Status& cause) {
   return Status(
@@ -27,8 +34,9 @@ Status commit_failed(const Status& cause) {
 }  // namespace
 
 Writer::Writer(std::unique_ptr<Connection> connection, int32_t batch_units_max,
-               int32_t queue_units_max)
+               int32_t queue_units_max, std::shared_ptr<MarketCache> markets)
     : connection_(std::move(connection)),
+      markets_(std::move(markets)),
       batch_units_max_(static_cast<size_t>(std::max(batch_units_max, 1))),
       queue_units_max_(static_cast<size_t>(std::max(queue_units_max, 1))) {
   sqlite3_commit_hook(connection_->handle(), &Writer::allow_commit, this);
@@ -61,14 +69,16 @@ Status Writer::write(int64_t now_ms, const std::function<Status(Transaction&)>& 
   std::vector<Request*> batch;
   const size_t count = std::min(queue_.size(), batch_units_max_);
   batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
+  BatchTiming timing;
   if (!broken_.ok()) {
     for (Request* member : batch) member->result = broken_;
   } else {
     lock.unlock();
-    run_batch(batch.data(), batch.size());
+    timing = run_batch(batch.data(), batch.size());
+    if (markets_ != nullptr) markets_->end_batch();
     lock.lock();
   }
-  record(batch.data(), count);
+  record(batch.data(), count, timing);
   for (size_t i = 0; i < count; ++i) {
     MC_ASSERT(queue_.front() == batch[i]);
     queue_.pop_front();
@@ -84,7 +94,10 @@ StoreStats Writer::stats() const {
   return stats_;
 }
 
-void Writer::record(Request* const* batch, size_t count) {
+void Writer::record(Request* const* batch, size_t count, const BatchTiming& timing) {
+  stats_.unit_nanos += timing.unit_nanos;
+  stats_.commit_nanos += timing.commit_nanos;
+  stats_.pages_written += timing.pages_written;
   int64_t committed = 0;
   for (size_t i = 0; i < count; ++i) committed += batch[i]->result.ok() ? 1 : 0;
   if (committed > 0) ++stats_.batches_committed;
@@ -121,7 +134,7 @@ void Writer::break_writer(const Status& cause) {
 Status Writer::run_unit(Request& request) {
   MC_TRY(control(ControlStatement::savepoint));
   try {
-    SqliteTransaction transaction(*connection_, request.now_ms);
+    SqliteTransaction transaction(*connection_, request.now_ms, markets_.get());
     request.result = (*request.unit)(transaction);
   } catch (const std::exception& error) {
     request.result = internal_error("unit_threw", error.what());
@@ -146,20 +159,32 @@ void Writer::lose_batch(Request* const* batch, size_t count, const Status& cause
   if (!rolled_back.ok()) break_writer(rolled_back);
 }
 
-void Writer::run_batch(Request* const* batch, size_t count) {
+Writer::BatchTiming Writer::run_batch(Request* const* batch, size_t count) {
+  BatchTiming timing;
+  auto start = std::chrono::steady_clock::now();
   Status status = control(ControlStatement::begin);
+  timing.commit_nanos += nanos_since(start);
+  start = std::chrono::steady_clock::now();
   for (size_t i = 0; i < count && status.ok(); ++i) status = run_unit(*batch[i]);
+  timing.unit_nanos += nanos_since(start);
   if (!status.ok()) {
     lose_batch(batch, count, status);
-    return;
+    return timing;
   }
+  start = std::chrono::steady_clock::now();
   committing_ = true;
   Status committed = control(ControlStatement::commit);
   committing_ = false;
-  if (committed.ok()) return;
+  timing.commit_nanos += nanos_since(start);
+  int pages = 0;
+  int highwater = 0;
+  sqlite3_db_status(connection_->handle(), SQLITE_DBSTATUS_CACHE_WRITE, &pages, &highwater, 1);
+  timing.pages_written = pages;
+  if (committed.ok()) return timing;
   for (size_t i = 0; i < count; ++i) batch[i]->result = commit_failed(committed);
   if (connection_->in_transaction()) control(ControlStatement::rollback).ignore();
   break_writer(committed);
+  return timing;
 }
 
 }  // namespace mc::store::sqlite

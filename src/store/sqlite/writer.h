@@ -48,13 +48,16 @@
 
 #include "store/sqlite/connection.h"
 #include "store/sqlite/control_fault.h"
+#include "store/sqlite/market_cache.h"
 #include "store/store.h"
 
 namespace mc::store::sqlite {
 
 class Writer {
  public:
-  Writer(std::unique_ptr<Connection> connection, int32_t batch_units_max, int32_t queue_units_max);
+  // `markets` (shared with the readers) caches committed market rows; may be null.
+  Writer(std::unique_ptr<Connection> connection, int32_t batch_units_max, int32_t queue_units_max,
+         std::shared_ptr<MarketCache> markets = nullptr);
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -77,8 +80,15 @@ class Writer {
     std::condition_variable wake;
   };
 
+  // Where one batch's time went (see StoreStats).
+  struct BatchTiming {
+    int64_t unit_nanos = 0;
+    int64_t commit_nanos = 0;
+    int64_t pages_written = 0;
+  };
+
   // Runs one batch on the connection. Called by the leader without holding mutex_.
-  void run_batch(Request* const* batch, size_t count);
+  BatchTiming run_batch(Request* const* batch, size_t count);
   // Runs one unit inside its savepoint. Returns ok when the unit's writes are either kept
   // (RELEASE) or undone (ROLLBACK TO) and the transaction is still whole; else the cause of
   // losing the batch.
@@ -92,9 +102,10 @@ class Writer {
   // The connection's commit hook: lets only the writer's own COMMIT commit.
   static int allow_commit(void* writer);
   // Adds a finished batch to stats_. Requires: mutex_ held.
-  void record(Request* const* batch, size_t count);
+  void record(Request* const* batch, size_t count, const BatchTiming& timing);
 
   std::unique_ptr<Connection> connection_;
+  const std::shared_ptr<MarketCache> markets_;
   const size_t batch_units_max_;
   const size_t queue_units_max_;
   mutable std::mutex mutex_;
