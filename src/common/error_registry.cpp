@@ -117,7 +117,6 @@ constexpr ErrorInfo kRegistry[] = {
     {"hkdf_failed", Code::internal, Code::ok, CallerAction::report, false},
     {"hkdf_length", Code::invalid_argument, Code::ok, CallerAction::fix_request, false},
     {"hold_account_direct", Code::invalid_argument, Code::ok, CallerAction::fix_request, false},
-    {"hold_account_reused", Code::internal, Code::ok, CallerAction::report, false},
     {"hold_already_resolved", Code::failed_precondition, Code::ok, CallerAction::wait_for_state,
      false},
     {"hold_chain_too_deep", Code::internal, Code::ok, CallerAction::report, false},

@@ -133,3 +133,29 @@ TEST_CASE("store: markets round-trip their whole configuration") {
   CHECK(duplicate.code() == mc::Code::already_exists);
   CHECK(duplicate.detail() == "market_exists");
 }
+
+TEST_CASE("store: a market read from a rolled-back unit is not remembered for its id") {
+  StoreFixture fx;
+  // A unit inserts a market, reads it back, then fails: the row is rolled back and SQLite may
+  // give its id to the next market. Reads of that id must then see the new market.
+  mc::MarketId rolled_back = 0;
+  mc::Status failed = fx.write([&](mc::store::Transaction& tx) -> mc::Status {
+    MC_TRY_ASSIGN(rolled_back, tx.insert_market(mc::store::testing::test_market_config("gone")));
+    MC_TRY(tx.market(rolled_back).status());
+    return mc::aborted("test_rollback", "roll the unit back");
+  });
+  REQUIRE(failed.detail() == "test_rollback");
+  mc::MarketId kept = fx.write_value<mc::MarketId>([&](mc::store::Transaction& tx) {
+    return tx.insert_market(mc::store::testing::test_market_config("kept"));
+  });
+  CHECK(kept == rolled_back);
+  auto read = [&](mc::MarketId id) {
+    return fx.read_value<mc::Market>([&](mc::store::Reader& r) { return r.market(id); });
+  };
+  CHECK(read(kept).config.name == "kept");
+  CHECK(fx.write_value<std::string>([&](mc::store::Transaction& tx) -> mc::Result<std::string> {
+    MC_TRY_ASSIGN(mc::Market market, tx.market(kept));
+    return market.config.name;
+  }) == "kept");
+  CHECK(read(kept).config.name == "kept");  // and again, from the cache
+}

@@ -41,6 +41,25 @@ Status check_stored_hold_account(const Hold& held, int64_t balance_minor) {
 
 }  // namespace
 
+Status SqliteTransaction::add_to_hold_total(const Hold& held, int64_t delta_minor) {
+  if (!held.party_id || delta_minor == 0) return ok_status();
+  MC_TRY_ASSIGN(Statement stmt,
+                connection_.prepare("INSERT INTO hold_totals (market_id, party_id, purpose, "
+                                    "held_minor) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (market_id, "
+                                    "party_id, purpose) DO UPDATE SET held_minor = held_minor + "
+                                    "excluded.held_minor"));
+  stmt.bind(1, held.market_id).bind(2, *held.party_id);
+  stmt.bind(3, static_cast<int64_t>(held.purpose)).bind(4, delta_minor);
+  MC_TRY(stmt.run());
+  return ok_status();
+}
+
+Status SqliteTransaction::add_to_hold_total(const AccountRow& account, int64_t delta_minor) {
+  if (account.ref.kind != AccountKind::hold) return ok_status();
+  MC_TRY_ASSIGN(Hold owner, hold(account.ref.owner_id));
+  return add_to_hold_total(owner, delta_minor);
+}
+
 Result<Hold> SqliteTransaction::hold(HoldId id) {
   MC_TRY_ASSIGN(Statement stmt,
                 connection_.prepare(select_sql(kHoldColumns, "holds", "WHERE id = ?1")));
@@ -105,15 +124,15 @@ Result<Hold> SqliteTransaction::create_hold(HoldPurpose purpose, const AccountRe
   created.due_at_ms = due_at_ms;
   created.release_to_account_id = release_to_id;
   created.created_at_ms = now_ms_;
+  // A new hold id has no account yet: creating it fails if one were left over.
   MC_TRY_ASSIGN(AccountRow hold_row,
-                ensure_account({source.market_id, AccountKind::hold, created.id}));
-  if (hold_row.balance_minor != 0) {
-    return internal_error("hold_account_reused", "a new hold's account is not empty");
-  }
+                create_account({source.market_id, AccountKind::hold, created.id}));
   created.source_account_id = source_row.id;
   created.hold_account_id = hold_row.id;
   MC_TRY(move(source_row, hold_row, amount_minor, reason, job, created.id, std::nullopt));
   MC_ASSERT(hold_row.balance_minor == amount_minor);
+  MC_TRY(add_to_hold_total(source_row, -amount_minor));  // a parent hold gives it
+  MC_TRY(add_to_hold_total(created, amount_minor));
   MC_TRY_ASSIGN(Statement stmt,
                 connection_.prepare("INSERT INTO holds (id, market_id, purpose, state, job_id, "
                                     "party_id, source_account_id, hold_account_id, amount_minor, "
@@ -158,6 +177,7 @@ Status SqliteTransaction::post_hold(HoldId hold_id, const std::vector<Posting>& 
   if (held.state != HoldState::held) return already_resolved(hold_id);
   MC_TRY_ASSIGN(AccountRow hold_row, account_by_id(held.hold_account_id));
   MC_TRY(check_stored_hold_account(held, hold_row.balance_minor));
+  MC_TRY(add_to_hold_total(held, -hold_row.balance_minor));  // it ends empty
   MC_TRY_ASSIGN(const int64_t remainder_minor,
                 ledger::hold_remainder(hold_row.balance_minor, postings));
   MC_ASSERT(remainder_minor >= 0 && remainder_minor <= hold_row.balance_minor);
@@ -177,6 +197,7 @@ Status SqliteTransaction::post_hold(HoldId hold_id, const std::vector<Posting>& 
     MC_TRY_ASSIGN(AccountRow source_row, return_account(held));
     MC_TRY(move(hold_row, source_row, remainder_minor, "hold_remainder", held.job_id, hold_id,
                 std::nullopt));
+    MC_TRY(add_to_hold_total(source_row, remainder_minor));  // back to a parent hold
   }
   MC_ASSERT(hold_row.balance_minor == 0);
   return resolve_hold(hold_id, HoldState::posted);
@@ -188,9 +209,11 @@ Status SqliteTransaction::void_hold(HoldId hold_id, std::string_view reason) {
   MC_TRY_ASSIGN(AccountRow hold_row, account_by_id(held.hold_account_id));
   MC_TRY(check_stored_hold_account(held, hold_row.balance_minor));
   if (hold_row.balance_minor > 0) {
+    const int64_t returned_minor = hold_row.balance_minor;
+    MC_TRY(add_to_hold_total(held, -returned_minor));
     MC_TRY_ASSIGN(AccountRow source_row, return_account(held));
-    MC_TRY(move(hold_row, source_row, hold_row.balance_minor, reason, held.job_id, hold_id,
-                std::nullopt));
+    MC_TRY(move(hold_row, source_row, returned_minor, reason, held.job_id, hold_id, std::nullopt));
+    MC_TRY(add_to_hold_total(source_row, returned_minor));  // back to a parent hold
   }
   MC_ASSERT(hold_row.balance_minor == 0);
   return resolve_hold(hold_id, HoldState::voided);

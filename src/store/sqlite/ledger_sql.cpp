@@ -75,15 +75,14 @@ Result<AccountRow> SqliteTransaction::account_by_id(AccountId id) {
 Result<AccountRow> SqliteTransaction::ensure_account(const AccountRef& ref) {
   MC_TRY_ASSIGN(std::optional<AccountRow> found, find_account(ref));
   if (found) return *found;
+  return create_account(ref);
+}
+
+Result<AccountRow> SqliteTransaction::create_account(const AccountRef& ref) {
   if (!ledger::account_kind_from_int(static_cast<int64_t>(ref.kind))) {
     return invalid_argument("account_kind_unknown", "unknown account kind", "kind");
   }
-  {
-    MC_TRY_ASSIGN(Statement exists, connection_.prepare("SELECT 1 FROM markets WHERE id = ?1"));
-    exists.bind(1, ref.market_id);
-    MC_TRY_ASSIGN(bool has_row, exists.step());
-    if (!has_row) return not_found("market_not_found", "no such market");
-  }
+  MC_TRY(market(ref.market_id).status());
   AccountRow row;
   row.ref = ref;
   row.allow_negative = ledger::may_go_negative(ref.kind);
@@ -240,11 +239,10 @@ Result<Balances> SqliteTransaction::balances(MarketId market, PartyId party) {
     }
   }
   // Held holds of the party, by what their accounts hold now (a lead's escrow shrinks as
-  // contracts draw from it).
+  // contracts draw from it), as hold_totals keeps them.
   MC_TRY_ASSIGN(Statement held,
-                connection_.prepare("SELECT h.purpose, a.balance_minor FROM holds h JOIN "
-                                    "accounts a ON a.id = h.hold_account_id WHERE h.party_id = "
-                                    "?2 AND h.state = 0 AND h.market_id = ?1"));
+                connection_.prepare("SELECT purpose, held_minor FROM hold_totals WHERE "
+                                    "market_id = ?1 AND party_id = ?2"));
   held.bind(1, market).bind(2, party);
   while (true) {
     MC_TRY_ASSIGN(bool has_row, held.step());
@@ -263,7 +261,7 @@ Result<Balances> SqliteTransaction::balances(MarketId market, PartyId party) {
       default:
         continue;
     }
-    MC_TRY_ASSIGN(*total, checked_add(*total, held.column_int64(1)));
+    *total = held.column_int64(1);
   }
   return out;
 }

@@ -153,7 +153,13 @@ Result<Market> one_market(Connection& connection, std::string_view tail,
 }  // namespace
 
 Result<Market> SqliteTransaction::market(MarketId id) {
-  return one_market(connection_, "WHERE id = ?1", [&](Statement& s) { s.bind(1, id); });
+  if (markets_ != nullptr) {
+    if (std::optional<Market> cached = markets_->find(id)) return *std::move(cached);
+  }
+  MC_TRY_ASSIGN(Market market,
+                one_market(connection_, "WHERE id = ?1", [&](Statement& s) { s.bind(1, id); }));
+  if (markets_ != nullptr) markets_->remember(market);
+  return market;
 }
 
 Result<Market> SqliteTransaction::market_by_name(std::string_view name) {
@@ -189,7 +195,9 @@ Result<MarketId> SqliteTransaction::insert_market(const MarketConfig& config) {
     return Status(Code::already_exists, "market_exists",
                   "a market named '" + config.name + "' exists");
   }
-  return connection_.last_insert_rowid();
+  const MarketId id = connection_.last_insert_rowid();
+  if (markets_ != nullptr) markets_->note_uncommitted(id);
+  return id;
 }
 
 }  // namespace mc::store::sqlite

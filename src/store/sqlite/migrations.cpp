@@ -369,6 +369,22 @@ CREATE INDEX holds_next_attempt ON holds(COALESCE(next_attempt_at_ms, due_at_ms)
 CREATE INDEX holds_stuck ON holds(stuck_at_ms) WHERE state = 0 AND stuck_at_ms IS NOT NULL;
 ALTER TABLE disputes ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
 )sql",
+      // 6: what each party's held holds hold now, per purpose, kept in step with the hold
+      // accounts, so a balance read is one lookup instead of a scan of the party's holds.
+      R"sql(
+CREATE TABLE hold_totals (
+  market_id INTEGER NOT NULL,
+  party_id INTEGER NOT NULL,
+  purpose INTEGER NOT NULL,
+  held_minor INTEGER NOT NULL,
+  PRIMARY KEY (market_id, party_id, purpose)
+) WITHOUT ROWID;
+INSERT INTO hold_totals (market_id, party_id, purpose, held_minor)
+SELECT h.market_id, h.party_id, h.purpose, SUM(a.balance_minor)
+FROM holds h JOIN accounts a ON a.id = h.hold_account_id
+WHERE h.state = 0 AND h.party_id IS NOT NULL
+GROUP BY h.market_id, h.party_id, h.purpose;
+)sql",
   };
   return list;
 }

@@ -5,8 +5,9 @@
 
 namespace mc::store::sqlite {
 
-ReaderPool::ReaderPool(std::vector<std::unique_ptr<Connection>> connections)
-    : idle_(std::move(connections)) {}
+ReaderPool::ReaderPool(std::vector<std::unique_ptr<Connection>> connections,
+                       std::shared_ptr<MarketCache> markets)
+    : markets_(std::move(markets)), idle_(std::move(connections)) {}
 
 std::unique_ptr<Connection> ReaderPool::borrow() {
   std::unique_lock<std::mutex> lock(mutex_);
@@ -29,7 +30,7 @@ Status ReaderPool::read(const std::function<Status(Reader&)>& query) {
   Status status = connection->exec("BEGIN");
   if (status.ok()) {
     try {
-      SqliteTransaction reader(*connection, 0);
+      SqliteTransaction reader(*connection, 0, markets_.get());
       status = query(reader);
     } catch (const std::exception& error) {
       status = internal_error("query_threw", error.what());

@@ -14,13 +14,16 @@
 #include <vector>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/market_cache.h"
 #include "store/store.h"
 
 namespace mc::store::sqlite {
 
 class ReaderPool {
  public:
-  explicit ReaderPool(std::vector<std::unique_ptr<Connection>> connections);
+  // `markets` (shared with the writer) caches committed market rows.
+  ReaderPool(std::vector<std::unique_ptr<Connection>> connections,
+             std::shared_ptr<MarketCache> markets);
 
   // Runs `query` on a borrowed connection inside a read transaction.
   Status read(const std::function<Status(Reader&)>& query);
@@ -29,6 +32,7 @@ class ReaderPool {
   std::unique_ptr<Connection> borrow();
   void give_back(std::unique_ptr<Connection> connection);
 
+  const std::shared_ptr<MarketCache> markets_;
   std::mutex mutex_;
   std::condition_variable returned_;
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mutex_

@@ -55,9 +55,10 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const StoreOptions& options) {
                   sqlite::Connection::open(connection_options));
     readers.push_back(std::move(reader));
   }
-  auto writer = std::make_unique<sqlite::Writer>(std::move(writer_connection),
-                                                 options.batch_units_max, options.queue_units_max);
-  auto pool = std::make_unique<sqlite::ReaderPool>(std::move(readers));
+  auto markets = std::make_shared<sqlite::MarketCache>();
+  auto writer = std::make_unique<sqlite::Writer>(
+      std::move(writer_connection), options.batch_units_max, options.queue_units_max, markets);
+  auto pool = std::make_unique<sqlite::ReaderPool>(std::move(readers), markets);
   return std::unique_ptr<Store>(new SqliteStore(std::move(writer), std::move(pool)));
 }
 

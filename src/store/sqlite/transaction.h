@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/market_cache.h"
 #include "store/store.h"
 
 namespace mc::store::sqlite {
@@ -30,8 +31,9 @@ struct AccountRow {
 
 class SqliteTransaction final : public Transaction {
  public:
-  SqliteTransaction(Connection& connection, int64_t now_ms)
-      : connection_(connection), now_ms_(now_ms) {}
+  // `markets` (may be null) caches market rows across transactions; see market_cache.h.
+  SqliteTransaction(Connection& connection, int64_t now_ms, MarketCache* markets = nullptr)
+      : connection_(connection), now_ms_(now_ms), markets_(markets) {}
 
   // Reader.
   Result<Market> market(MarketId id) override;
@@ -147,18 +149,26 @@ class SqliteTransaction final : public Transaction {
   Result<std::optional<AccountRow>> find_account(const AccountRef& ref);
   Result<AccountRow> account_by_id(AccountId id);
   Result<AccountRow> ensure_account(const AccountRef& ref);
+  // Creates the account `ref` (empty); constraint_violation if it exists.
+  Result<AccountRow> create_account(const AccountRef& ref);
   // Moves money between two loaded accounts, keeping both rows (and `from`/`to`) in step.
   Result<TransferId> move(AccountRow& from, AccountRow& to, int64_t amount_minor,
                           std::string_view reason, std::optional<JobId> job,
                           std::optional<HoldId> hold,
                           const std::optional<std::string>& external_ref);
-  // Holds (holds_sql.cpp): marks a held hold resolved; aborted if it was not held.
+  // Holds (holds_sql.cpp): adds `delta_minor` to the hold_totals row of the hold's party and
+  // purpose (nothing for a hold without a party); the AccountRow overload does it for the hold
+  // that owns `account` when it is a hold account, and nothing otherwise.
+  Status add_to_hold_total(const Hold& held, int64_t delta_minor);
+  Status add_to_hold_total(const AccountRow& account, int64_t delta_minor);
+  // Marks a held hold resolved; aborted if it was not held.
   Status resolve_hold(HoldId hold, HoldState state);
   // Where a hold's money returns to: its source, or up the chain of resolved parent holds.
   Result<AccountRow> return_account(const Hold& held);
 
   Connection& connection_;
   int64_t now_ms_ = 0;
+  MarketCache* markets_ = nullptr;
 };
 
 }  // namespace mc::store::sqlite

@@ -1,7 +1,10 @@
 // verify_ledger: recomputes every balance from the transfers, with checked arithmetic, and
 // checks it against the stored balances; Σ = 0 per market (stored and recomputed); no
 // forbidden negative balance; allow_negative matching the ledger rules; every transfer inside
-// one market; every resolved hold's account empty.
+// one market; every resolved hold's account empty; hold_totals equal to what each party's held
+// holds hold.
+#include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include "common/int128.h"
@@ -134,6 +137,41 @@ Status check_holds(Connection& connection, const AccountChecks& accounts, Ledger
   return ok_status();
 }
 
+// hold_totals (market, party, purpose) = Σ of the held holds' accounts, recomputed here.
+Status check_hold_totals(Connection& connection, const AccountChecks& accounts,
+                         LedgerReport& report) {
+  using Key = std::tuple<MarketId, PartyId, int64_t>;
+  std::map<Key, std::pair<int64_t, int64_t>> totals;  // stored, recomputed
+  MC_TRY_ASSIGN(Statement held, connection.prepare("SELECT market_id, party_id, purpose, "
+                                                   "hold_account_id FROM holds WHERE state = 0 "
+                                                   "AND party_id IS NOT NULL"));
+  while (true) {
+    MC_TRY_ASSIGN(bool has_row, held.step());
+    if (!has_row) break;
+    auto account = accounts.find(held.column_int64(3));
+    if (account == accounts.end()) continue;  // reported by check_holds
+    auto& total = totals[{held.column_int64(0), held.column_int64(1), held.column_int64(2)}];
+    total.second += account->second.stored_minor;
+  }
+  MC_TRY_ASSIGN(Statement stored, connection.prepare("SELECT market_id, party_id, purpose, "
+                                                     "held_minor FROM hold_totals"));
+  while (true) {
+    MC_TRY_ASSIGN(bool has_row, stored.step());
+    if (!has_row) break;
+    totals[{stored.column_int64(0), stored.column_int64(1), stored.column_int64(2)}].first =
+        stored.column_int64(3);
+  }
+  for (const auto& [key, total] : totals) {
+    if (total.first == total.second) continue;
+    const auto& [market, party, purpose] = key;
+    report.problems.push_back("hold total of party " + std::to_string(party) + " (market " +
+                              std::to_string(market) + ", purpose " + std::to_string(purpose) +
+                              ") stores " + std::to_string(total.first) + " but its holds hold " +
+                              std::to_string(total.second));
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 Result<LedgerReport> SqliteTransaction::verify_ledger() {
@@ -151,6 +189,7 @@ Result<LedgerReport> SqliteTransaction::verify_ledger() {
   MC_TRY(replay_transfers(connection_, report, accounts));
   check_balances(accounts, sums, report);
   MC_TRY(check_holds(connection_, accounts, report));
+  MC_TRY(check_hold_totals(connection_, accounts, report));
   return report;
 }
 
