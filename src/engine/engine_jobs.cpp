@@ -148,9 +148,13 @@ Result<JobOutcome> Engine::create_job(const CreateJob& request) {
                               "worker_id");
     }
     if (!job.parent_job_id) {
-      const int64_t window_ms = market.config.fees.trailing_window_ms;
-      const int64_t since_ms = window_ms > 0 ? tx.now_ms() - window_ms : 0;
-      MC_TRY_ASSIGN(int64_t spend_minor, tx.trailing_spend(market.id, job.poster_id, since_ms));
+      // The trailing spend picks a fee tier; without tiers it changes nothing.
+      int64_t spend_minor = 0;
+      if (!market.config.fees.tiers.empty()) {
+        const int64_t window_ms = market.config.fees.trailing_window_ms;
+        const int64_t since_ms = window_ms > 0 ? tx.now_ms() - window_ms : 0;
+        MC_TRY_ASSIGN(spend_minor, tx.trailing_spend(market.id, job.poster_id, since_ms));
+      }
       MC_TRY_ASSIGN(job.fees, quote_fees(market.config.fees, job.amount_minor, spend_minor));
     }
     auto definition = impl_->registry.find_lifecycle(job.lifecycle);
@@ -159,7 +163,8 @@ Result<JobOutcome> Engine::create_job(const CreateJob& request) {
     }
     job.state = definition->creation.to;
     MC_TRY_ASSIGN(JobId id, tx.insert_job(job));
-    MC_TRY_ASSIGN(Job inserted, tx.job(id));
+    Job inserted = std::move(job);  // the row as stored: insert_job writes every field
+    inserted.id = id;
     MC_TRY_ASSIGN(JobOutcome outcome,
                   impl_->interpreter.fire_creation(tx, inserted, request.poster_id));
     if (!request.then_fire.empty()) {

@@ -128,22 +128,21 @@ Status SqliteTransaction::update_job(const Job& job, std::string_view expected_s
                                      int64_t expected_version) {
   MC_TRY_ASSIGN(Statement stmt,
                 connection_.prepare(
-                    "UPDATE jobs SET parent_job_id = ?2, lifecycle = ?3, state = ?4, "
-                    "poster_id = ?5, worker_id = ?6, evaluator_id = ?7, amount_minor = ?8, "
-                    "fee_amount_minor = ?9, platform_fee_bps = ?10, platform_fee_minor = ?11, "
-                    "evaluator_fee_minor = ?12, worker_minor = ?13, escrow_minor = ?14, "
-                    "escrow_hold_id = ?15, title = ?16, description = ?17, prompt = ?18, "
-                    "category = ?19, capabilities_json = ?20, deadline_at_ms = ?21, "
-                    "work_timeout_ms = ?22, contracts_max = ?23, contracts_taken = ?24, "
-                    "payload_json = ?25, result_text = ?26, proof_json = ?27, verdict_json = "
-                    "?28, updated_at_ms = ?30, accepted_at_ms = ?31, submitted_at_ms = ?32, "
-                    "completed_at_ms = ?33, expires_at_ms = ?34, version = ?35 WHERE id = ?36 "
-                    "AND state = ?37 AND version = ?38"));
-  Job row = job;
-  row.version = expected_version + 1;
-  if (row.updated_at_ms == 0) row.updated_at_ms = now_ms_;
-  bind_job(stmt, row);
-  stmt.bind(36, job.id).bind(37, expected_state).bind(38, expected_version);
+                    // Only the mutable columns (see store.h): an index over a column left out
+                    // of SET (poster, parent) is not rewritten.
+                    "UPDATE jobs SET state = ?1, worker_id = ?2, evaluator_id = ?3, "
+                    "escrow_hold_id = ?4, contracts_taken = ?5, result_text = ?6, proof_json = "
+                    "?7, verdict_json = ?8, updated_at_ms = ?9, accepted_at_ms = ?10, "
+                    "submitted_at_ms = ?11, completed_at_ms = ?12, expires_at_ms = ?13, "
+                    "version = ?14 WHERE id = ?15 AND state = ?16 AND version = ?17"));
+  stmt.bind(1, job.state).bind(2, job.worker_id).bind(3, job.evaluator_id);
+  stmt.bind(4, job.escrow_hold_id).bind(5, int64_t{job.contracts_taken});
+  stmt.bind(6, job.result_text).bind(7, job.proof_json).bind(8, job.verdict_json);
+  stmt.bind(9, job.updated_at_ms != 0 ? job.updated_at_ms : now_ms_);
+  stmt.bind(10, job.accepted_at_ms).bind(11, job.submitted_at_ms);
+  stmt.bind(12, job.completed_at_ms).bind(13, job.expires_at_ms);
+  stmt.bind(14, expected_version + 1);
+  stmt.bind(15, job.id).bind(16, expected_state).bind(17, expected_version);
   MC_TRY_ASSIGN(int64_t changed, stmt.run());
   if (changed != 1) {
     return aborted("job_state_changed", "job " + std::to_string(job.id) + " is no longer " +
