@@ -2,7 +2,9 @@
 # marketcore developer entry point. On a fresh Debian 12 machine, as root:
 #   ./dev.sh run    install missing packages, build (release), run the server with its defaults
 #   ./dev.sh test   install missing packages, build (ASan+UBSan), run every test
-#   ./dev.sh bench  install missing packages, build (release), run the benchmarks
+#   ./dev.sh bench  install missing packages, build (release), run the benchmarks (and, with
+#                   ../shared/anchors beside the checkout, marketcore-server against the Express
+#                   anchor over HTTP)
 #   ./dev.sh format apply clang-format to every C++ file
 # Build directories are reused between runs: build/release and build/sanitize.
 set -euo pipefail
@@ -121,12 +123,14 @@ case "$command" in
     for bench in build/release/bench/bench_*; do
       [ -x "$bench" ] && "$bench"
     done
+    # Over HTTP against the Express anchor, when ../shared/anchors is beside the checkout.
+    bench/http_vs_express.sh build/release/server/marketcore-server "${MC_BENCH_SECONDS:-10}"
     ;;
   format)
     git ls-files --cached --others --exclude-standard '*.h' '*.cpp' '*.c' | xargs clang-format -i
     ;;
   *)
-    sed -n '2,8p' "$0"
+    sed -n '2,9p' "$0"
     exit 2
     ;;
 esac
