@@ -10,7 +10,10 @@
 # the server to CPU 0 and itself to CPU 1. Phases: POST /tasks and post -> accept -> complete.
 # Prints every run's figures, the medians, the ratios (goal: >= 5x the anchor's throughput
 # with p99 no worse), and marketcore's resident memory sampled through its runs (peak, first
-# and last sample), so growth over a long run (DURATION_S=300) shows.
+# and last sample), so growth over a long run (DURATION_S=300) shows. marketcore runs with its
+# defaults (durability full, access log off as the anchor has none) except the AgentMarket
+# per-client rate limit, which the driver's thousands of registrations from one address would
+# hit and the anchor does not have.
 set -euo pipefail
 
 server_binary=$(readlink -f "${1:?usage: http_vs_express.sh SERVER_BINARY [DURATION_S] [ROUNDS]}")
@@ -78,7 +81,8 @@ measure_marketcore() {
   dir="$work/marketcore-$round"
   mkdir -p "$dir"
   "$server_binary" --listen "127.0.0.1:$port" --database "$dir/marketcore.db" \
-    --dialect agentmarket --markets agentmarket --no-access-log >"$dir/server.log" 2>&1 &
+    --dialect agentmarket --markets agentmarket --no-access-log \
+    --rate-limit agentmarket.api=0/60 >"$dir/server.log" 2>&1 &
   server=$!
   wait_for_port "$port"
   (while kill -0 "$server" 2>/dev/null; do

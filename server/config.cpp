@@ -191,7 +191,7 @@ Flags:
   --durability full|normal full (default): no acknowledged write lost even on power loss;
                            normal: survives a process crash
   --threads N              I/O threads (default: hardware threads)
-  --handler-threads N      request handler threads (default: 4 × I/O threads)
+  --handler-threads N      request handler threads (default: 64, or 4 × I/O threads if more)
   --body-limit BYTES       largest request body (default 1048576); larger gets 413
   --header-limit BYTES     largest request header block (default 16384); larger gets 431
   --read-timeout-ms MS     time allowed to receive one request (default 30000)

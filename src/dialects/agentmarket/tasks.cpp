@@ -95,12 +95,6 @@ Result<TaskView> Service::post_task(PartyId poster, const NewTask& request) {
     return invalid_argument("invalid_value", "budget must be a positive integer", "budget");
   }
   MC_TRY(internal::check_capabilities(task.required_capabilities, "required_capabilities"));
-  MC_TRY_ASSIGN(int64_t available, balance(poster));
-  if (available < task.budget) {
-    return failed_precondition(
-        "insufficient_funds", "Insufficient credits: the budget is " + std::to_string(task.budget) +
-                                  ", your balance is " + std::to_string(available));
-  }
   Result<JobOutcome> created = engine_.create_job({.market_id = market_.id,
                                                    .poster_id = poster,
                                                    .amount_minor = task.budget,
@@ -108,7 +102,14 @@ Result<TaskView> Service::post_task(PartyId poster, const NewTask& request) {
                                                    .description = task.description,
                                                    .capabilities = task.required_capabilities});
   if (!created.ok() && created.status().detail() == "insufficient_funds") {
-    return failed_precondition("insufficient_funds", "Insufficient credits for this budget");
+    // The engine refused inside its write; the balance is read only to word the answer.
+    Result<int64_t> available = balance(poster);
+    if (!available.ok()) {
+      return failed_precondition("insufficient_funds", "Insufficient credits for this budget");
+    }
+    return failed_precondition(
+        "insufficient_funds", "Insufficient credits: the budget is " + std::to_string(task.budget) +
+                                  ", your balance is " + std::to_string(*available));
   }
   MC_TRY(created.status());
   return view(std::move(created).value().job);
