@@ -3,6 +3,7 @@
 
 #include "dialects/agentmarket/agentmarket_dialect.h"
 #include "dialects/humanops/humanops_dialect.h"
+#include "dialects/humanops/mcp_dialect.h"
 #include "dialects/j0/j0_dialect.h"
 #include "native/native_dialect.h"
 
@@ -19,6 +20,7 @@ constexpr Entry kDialects[] = {
     {"j0", &j0::make_j0_dialect},
     {"agentmarket", &agentmarket::make_agentmarket_dialect},
     {"humanops", &humanops::make_humanops_dialect},
+    {"humanops-mcp", &humanops::make_humanops_mcp_dialect},
 };
 
 }  // namespace

@@ -293,6 +293,17 @@ class Service {
   Result<Payout> payout(PartyId op, int64_t amount_minor, const std::string& payee_id);
   Result<Payout> payout_status(PartyId op, std::string_view payout_id);
 
+  // Verified operators near a point (MCP search_operators): operators whose profile location
+  // carries lat/lng within `radius_km` (default 25, at most 20,000), nearest first, with the
+  // task type among their skills when one is given. At most 50.
+  struct NearbyOperator {
+    Party party;
+    double distance_km = 0;
+  };
+  Result<std::vector<NearbyOperator>> search_operators(double lat, double lng,
+                                                       std::optional<double> radius_km,
+                                                       std::optional<std::string> task_type);
+
   // --- verification (run off the request thread)
   // Routes up to `limit` SUBMITTED tasks that have no guardian result yet: asks `verifier`
   // (none: manual review) with no transaction open, then fires the lifecycle's routing.

@@ -12,6 +12,7 @@
 #include "humanops_render.h"
 #include "marketcore/crypto.h"
 #include "marketcore/humanops.h"
+#include "mcp_dialect.h"
 #include "multipart.h"
 #include "operator_auth.h"
 #include "uploads.h"
@@ -605,7 +606,7 @@ std::vector<RouteSpec> HumanOpsDialect::routes(const std::string& mounted_prefix
   const Access open = Access::open;
   const Access in = Access::authenticated;
   using D = HumanOpsDialect;
-  return {
+  std::vector<RouteSpec> routes = {
       route("POST", "/agents/register", open, &D::register_agent, "Register an agent"),
       route("POST", "/agents/keys", in, &D::create_key, "Generate an additional API key"),
       route("GET", "/agents/keys", in, &D::list_keys, "List active API keys (prefix only)"),
@@ -634,6 +635,20 @@ std::vector<RouteSpec> HumanOpsDialect::routes(const std::string& mounted_prefix
       route("GET", "/operator/payout/status/:id", in, &D::payout_status, "Payout status"),
       route("GET", "/uploads/:name", open, &D::serve_upload, "An uploaded file"),
   };
+  if (!base.empty()) {
+    // Served alone at the root: the MCP server's streamable HTTP endpoint is /mcp.
+    auto mcp = std::make_shared<McpServer>(service_, *context_.engine, false);
+    routes.push_back({.method = "POST",
+                      .pattern = "/mcp",
+                      .route_class = "api",
+                      .access = Access::open,
+                      .handler =
+                          [this, mcp](RequestContext& c) {
+                            return mcp_http_exchange(*mcp, *service_, c.request);
+                          },
+                      .summary = "MCP streamable HTTP: one JSON-RPC message"});
+  }
+  return routes;
 }
 
 }  // namespace

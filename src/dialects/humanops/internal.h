@@ -2,10 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "marketcore/market.h"
+#include "marketcore/party.h"
 #include "marketcore/status.h"
 
 namespace mc::humanops::internal {
@@ -17,6 +20,10 @@ int64_t text_chars(std::string_view text);
 Status check_text(std::string_view text, const char* name, int64_t max_chars, bool required);
 // An integer of the market's config_json, or `fallback`.
 int64_t setting_int(const Market& market, std::string_view key, int64_t fallback);
+// The {lat, lng} of a party's profile location, if it has numbers there.
+std::optional<std::pair<double, double>> profile_point(const Party& party);
+// Great-circle distance in kilometres.
+double distance_km(double lat1, double lng1, double lat2, double lng2);
 // JSON-escaped string literal (with quotes).
 std::string json_string(std::string_view text);
 

@@ -3,6 +3,8 @@
 // KYC required; 410 once the deadline passed), proof by the task's proof type, earnings (the
 // settlement hold keeps each reward `pending` for 7 days) and payouts of at least $10 from
 // `available` through the PayoutProvider: the debit commits first, a failed send reverses it.
+#include <algorithm>
+
 #include "internal.h"
 #include "json/json_writer.h"
 #include "marketcore/crypto.h"
@@ -302,6 +304,44 @@ Result<Payout> Service::payout_status(PartyId op, std::string_view id) {
   }
   if (found) return *found;
   return not_found("payout_not_found", "Payout not found");
+}
+
+}  // namespace mc::humanops
+
+namespace mc::humanops {
+
+Result<std::vector<Service::NearbyOperator>> Service::search_operators(
+    double lat, double lng, std::optional<double> radius_km, std::optional<std::string> task_type) {
+  if (lat < -90 || lat > 90 || lng < -180 || lng > 180) {
+    return invalid_argument("invalid_value", "lat must be within ±90 and lng within ±180", "lat");
+  }
+  const double radius = radius_km.value_or(25);
+  if (!(radius > 0) || radius > 20'000) {
+    return invalid_argument("invalid_value", "radius_km must be within (0, 20000]", "radius_km");
+  }
+  if (task_type && find_task_type(*task_type) == nullptr) {
+    return invalid_argument("invalid_value", "task_type must be one of the 13 task types",
+                            "task_type");
+  }
+  std::vector<NearbyOperator> found;
+  constexpr int32_t kPage = 500;
+  for (int32_t offset = 0;; offset += kPage) {
+    MC_TRY_ASSIGN(std::vector<Party> parties,
+                  engine_.parties(market_.id, task_type, kPage, offset));
+    for (Party& party : parties) {
+      if (party.kind != "operator" || party.kyc_status != "VERIFIED") continue;
+      const std::optional<std::pair<double, double>> at = internal::profile_point(party);
+      if (!at) continue;
+      const double distance = internal::distance_km(lat, lng, at->first, at->second);
+      if (distance <= radius) found.push_back({std::move(party), distance});
+    }
+    if (parties.size() < static_cast<size_t>(kPage)) break;
+  }
+  std::sort(found.begin(), found.end(), [](const NearbyOperator& a, const NearbyOperator& b) {
+    return a.distance_km < b.distance_km;
+  });
+  if (found.size() > 50) found.resize(50);
+  return found;
 }
 
 }  // namespace mc::humanops

@@ -2,7 +2,9 @@
 // shared by the HumanOps library files (internal.h).
 #include <simdjson.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 
 #include "internal.h"
 #include "json/json_writer.h"
@@ -85,6 +87,32 @@ int64_t setting_int(const Market& market, std::string_view key, int64_t fallback
   int64_t value = 0;
   if (root[key].get_int64().get(value) != simdjson::SUCCESS) return fallback;
   return value;
+}
+
+std::optional<std::pair<double, double>> profile_point(const Party& party) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(simdjson::padded_string(party.profile_json)).get(root) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  double lat = 0;
+  double lng = 0;
+  if (root["location"]["lat"].get_double().get(lat) != simdjson::SUCCESS ||
+      root["location"]["lng"].get_double().get(lng) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  return std::make_pair(lat, lng);
+}
+
+double distance_km(double lat1, double lng1, double lat2, double lng2) {
+  constexpr double kRadians = 3.14159265358979323846 / 180;
+  constexpr double kEarthKm = 6371.0088;
+  const double dlat = (lat2 - lat1) * kRadians;
+  const double dlng = (lng2 - lng1) * kRadians;
+  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
+                   std::cos(lat1 * kRadians) * std::cos(lat2 * kRadians) * std::sin(dlng / 2) *
+                       std::sin(dlng / 2);
+  return 2 * kEarthKm * std::asin(std::min(1.0, std::sqrt(a)));
 }
 
 std::string json_string(std::string_view text) {
