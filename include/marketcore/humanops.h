@@ -94,10 +94,12 @@ struct PaymentRequest {
   int64_t amount_minor = 0;
   std::string payment_method;  // "card" | "bank_transfer"
   std::string return_url;
+  // Ours: "<agent_id>_<ms>" (the seed's dLocal order_id, "agentId_timestamp"); it is also the
+  // payment_id the agent sees, and credit_payment's key.
+  std::string order_id;
 };
 struct PaymentStarted {
-  std::string payment_id;
-  bool completed = false;  // true: credit now (test mode)
+  bool completed = false;  // true: credit now (test mode); false: the provider's webhook will
   std::string redirect_url;
 };
 class PaymentProvider {
@@ -272,6 +274,10 @@ class Service {
   Result<Deposited> deposit_fiat(PartyId agent, int64_t amount_minor,
                                  const std::string& payment_method, const std::string& return_url);
   Result<Deposited> deposit_status(PartyId agent, std::string_view payment_id);
+  // The payment provider confirmed `order_id` (dLocal PAID / COMPLETED): credits its agent
+  // once, ever (a repeat answers the first credit). invalid_argument for an order_id that
+  // names no agent of this market, deposit bounds as for deposits.
+  Result<Deposited> credit_payment(std::string_view order_id, int64_t amount_minor);
 
   // --- tasks (agent side)
   Result<JobOutcome> create_task(PartyId agent, const NewTask& task);

@@ -191,6 +191,7 @@ before(async () => {
   guarded = await startServer("guarded", ["--dialect", "humanops", "--markets", "humanops"], {
     MARKETCORE_HUMANOPS_VERIFIER_URL: `${verifierBase}/verify`,
     MARKETCORE_HUMANOPS_VERIFIER_TIMEOUT_MS: "1500",
+    MARKETCORE_HUMANOPS_DLOCAL_SECRET: "dlocal-test-secret",
   });
 });
 
@@ -524,4 +525,104 @@ test("rate limit: 10 uploads a minute per IP and path, then 429 with an error", 
   }
   // A fixed window: the 11th is refused, unless the minute turned over in between.
   if (limited) assert.equal(typeof limited.error, "string");
+});
+
+test("authorization: every route × agent, other agent, operator, other operator, anonymous, admin", async () => {
+  const a = await newAgent(full, API, 300);
+  const b = await newAgent(full, API, 100);
+  const o = await newOperator(full, API);
+  const p = await newOperator(full, API);
+  const who = {
+    agent: { "X-API-Key": a }, otherAgent: { "X-API-Key": b },
+    operator: { "X-Operator-Id": o }, otherOperator: { "X-Operator-Id": p },
+    anonymous: {}, admin: { "X-Admin-Key": "mc_admin_not_a_principal" },
+  };
+  const post = async (body) => (await call(full, "POST", `${API}/tasks`, { key: a, body })).body.task_id;
+  const pending = await post(physicalTask({ deadline: inDays(5) }));
+  const submitted = await post(physicalTask({ deadline: inDays(5) }));
+  const offered = await post(physicalTask({ deadline: inDays(5) }));
+  assert.equal((await call(full, "POST", `${API}/operator/tasks/${submitted}/accept`, { op: o })).status, 200);
+  assert.equal((await call(full, "POST", `${API}/operator/tasks/${submitted}/submit`,
+    { op: o, body: { photos: ["https://r2.example/a.jpg"] } })).status, 200);
+  const extraKey = (await call(full, "POST", `${API}/agents/keys`, { key: a, body: { name: "extra" } })).body.id;
+  let hashes = 0;
+  const none = { agent: 401, otherAgent: 401, operator: 401, otherOperator: 401, anonymous: 401, admin: 401 };
+  const agentsOnly = (agent, otherAgent) => ({ ...none, agent, otherAgent });
+  const operatorsOnly = (operator, otherOperator) => ({ ...none, operator, otherOperator });
+  // [method, path, body (a function of the identity), expected per identity]; identities run in
+  // the order of `who` with the owner last where the route changes state.
+  const order = ["otherAgent", "operator", "otherOperator", "anonymous", "admin", "agent"];
+  const opOrder = ["agent", "otherAgent", "anonymous", "admin", "operator", "otherOperator"];
+  const table = [
+    ["GET", "/agents/balance", null, agentsOnly(200, 200)],
+    ["GET", "/agents/keys", null, agentsOnly(200, 200)],
+    ["POST", "/agents/keys", () => ({ name: "k" }), agentsOnly(201, 201)],
+    ["DELETE", `/agents/keys/${extraKey}`, null, agentsOnly(200, 404)],
+    ["POST", "/agents/deposit/usdc", () => ({ tx_hash: `0xauthz${++hashes}`, amount_usdc: "5.00" }), agentsOnly(200, 200)],
+    ["GET", "/tasks", null, agentsOnly(200, 200)],
+    ["GET", `/tasks/${submitted}`, null, agentsOnly(200, 404)],
+    ["GET", `/tasks/${submitted}/retrieve-credential`, null, agentsOnly(409, 404)],
+    ["POST", `/tasks/${pending}/cancel`, null, agentsOnly(200, 404)],
+    ["POST", `/tasks/${submitted}/verify`, () => ({ decision: "APPROVE" }), agentsOnly(200, 404)],
+    ["POST", "/tasks", () => physicalTask({ deadline: inDays(5) }), agentsOnly(201, 201)],
+    ["GET", "/operator/tasks", null, operatorsOnly(200, 200)],
+    ["POST", `/operator/tasks/${offered}/accept`, null, operatorsOnly(200, 409), opOrder],
+    ["POST", `/operator/tasks/${offered}/submit`, () => ({ photos: ["https://r2.example/b.jpg"] }), operatorsOnly(200, 403), opOrder],
+    ["GET", "/operator/earnings", null, operatorsOnly(200, 200)],
+    ["POST", "/operator/payout", () => ({ amount_usd: 10 }), operatorsOnly(400, 400)],
+    ["GET", "/operator/payout/status/payout_nope", null, operatorsOnly(404, 404)],
+    ["POST", "/operator/register", () => ({ name: "Again", email: `again${++hashes}@example.com` }),
+      { ...none, operator: 409, otherOperator: 409 }],
+    ["POST", "/agents/register", () => ({ name: "n", email: "n@example.com" }),
+      { agent: 201, otherAgent: 201, operator: 201, otherOperator: 201, anonymous: 201, admin: 201 }],
+  ];
+  for (const [method, path, body, expected, sequence = order] of table) {
+    for (const identity of sequence) {
+      const response = await call(full, method, `${API}${path}`,
+        { headers: who[identity], body: body ? body() : undefined });
+      assert.equal(response.status, expected[identity], `${method} ${path} as ${identity}: ${response.text}`);
+      if (response.status >= 400) assert.equal(typeof response.body.error, "string");
+      if (identity === "otherAgent" && response.status === 404) assert.ok(!response.text.includes("storefront"));
+      if (path === "/agents/register" && response.status === 201) ledger(full).agents.push(response.body.api_key);
+      if (path === "/agents/deposit/usdc" && response.status === 200) ledger(full).deposited += 500;
+    }
+  }
+  await checkConservation(full, API);
+});
+
+test("dLocal webhook: signed, credits the order's agent once; fiat deposits in test mode", async () => {
+  const registered = await call(guarded, "POST", `${API}/agents/register`,
+    { body: { name: "fiat", email: "fiat@example.com" } });
+  const key = registered.body.api_key;
+  ledger(guarded).agents.push(key);
+  const fiat = await call(guarded, "POST", `${API}/agents/deposit`,
+    { key, body: { amount_usd: 100, payment_method: "card" } });
+  assert.equal(fiat.status, 200);
+  assert.equal(fiat.body.status, "completed");
+  assert.equal(fiat.body.message, "Funds added (test mode)");
+  ledger(guarded).deposited += 10000;
+  const status = await call(guarded, "GET",
+    `${API}/agents/deposit/status?payment_id=${fiat.body.payment_id}`, { key });
+  assert.deepEqual(status.body, { payment_id: fiat.body.payment_id, status: "completed", amount_usd: 100 });
+  const order = `${registered.body.agent_id}_${Date.now()}`;
+  const body = JSON.stringify({ status: "PAID", order_id: order, amount: 50 });
+  const sign = (text) => crypto.createHmac("sha256", "dlocal-test-secret").update(text).digest("hex");
+  const post = (text, signature) => fetch(`${guarded}${API}/webhooks/dlocal`, { method: "POST",
+    headers: { "Content-Type": "application/json", "X-Signature": signature }, body: text });
+  const forged = await post(body, sign(body + " "));
+  assert.equal(forged.status, 401);
+  const first = await post(body, sign(body));
+  assert.equal(first.status, 200);
+  const credited = await first.json();
+  assert.equal(credited.credited, true);
+  const again = await (await post(body, sign(body))).json();
+  assert.equal(again.transaction_id, credited.transaction_id);
+  ledger(guarded).deposited += 5000;
+  const pending = JSON.stringify({ status: "PENDING", order_id: order, amount: 50 });
+  assert.equal((await (await post(pending, sign(pending))).json()).credited, false);
+  const stranger = JSON.stringify({ status: "PAID", order_id: "agent_999999_1", amount: 50 });
+  assert.equal((await post(stranger, sign(stranger))).status, 400);
+  const balance = (await call(guarded, "GET", `${API}/agents/balance`, { key })).body;
+  assert.equal(balance.deposit_balance, 150);
+  await checkConservation(guarded, API);
 });

@@ -203,6 +203,16 @@ TEST_CASE("humanops: USDC deposits within $5–$10,000, each tx_hash once ever")
   CHECK(m.service->deposit_status(agent, fiat.payment_id)->amount_minor == 500);
   CHECK(m.service->deposit_status(other, fiat.payment_id).status().detail() == "payment_not_found");
   CHECK(m.service->deposit_fiat(agent, 500, "cash", "").status().detail() == "invalid_value");
+  // The provider's confirmation (dLocal PAID) credits the order's agent once.
+  const std::string order = ho::agent_id(other) + "_1700000000000";
+  const ho::Deposited paid = m.service->credit_payment(order, 700).value();
+  CHECK(m.service->credit_payment(order, 700)->transaction_id == paid.transaction_id);
+  m.deposited += 700;
+  CHECK(m.service->balances(other)->available_minor == 700);
+  CHECK(m.service->credit_payment("agent_999_1", 700).status().detail() == "invalid_value");
+  CHECK(m.service->credit_payment("op_1_2", 700).status().detail() == "invalid_value");
+  CHECK(m.service->credit_payment(ho::agent_id(other) + "_2", 499).status().detail() ==
+        "deposit_out_of_range");
   // Production without a chain confirmer cannot credit.
   ho::Service live(*m.s.engine, m.s.market, m.keys, {.test_mode = false});
   CHECK(

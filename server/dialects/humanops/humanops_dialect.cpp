@@ -12,6 +12,7 @@
 #include "humanops_render.h"
 #include "marketcore/crypto.h"
 #include "marketcore/humanops.h"
+#include "marketcore/webhook_signatures.h"
 #include "mcp_dialect.h"
 #include "multipart.h"
 #include "operator_auth.h"
@@ -140,6 +141,7 @@ class HumanOpsDialect final : public Dialect {
   Result<Response> earnings(RequestContext& context);
   Result<Response> payout(RequestContext& context);
   Result<Response> payout_status(RequestContext& context);
+  Result<Response> dlocal_webhook(RequestContext& context);
 
   ServerContext& context_;
   std::shared_ptr<Service> service_;
@@ -588,6 +590,35 @@ Result<Response> HumanOpsDialect::payout_status(RequestContext& context) {
   return ok_json(200, std::move(out));
 }
 
+// dLocal's payment confirmation: X-Signature is the hex HMAC-SHA256 of the raw body with
+// MARKETCORE_HUMANOPS_DLOCAL_SECRET; PAID and COMPLETED credit the order's agent once.
+Result<Response> HumanOpsDialect::dlocal_webhook(RequestContext& context) {
+  const char* secret = std::getenv("MARKETCORE_HUMANOPS_DLOCAL_SECRET");
+  if (secret == nullptr || *secret == '\0') {
+    return Status(Code::unavailable, "payments_unavailable",
+                  "The dLocal webhook is not configured");
+  }
+  const std::string signature(context.request.header("x-signature").value_or(""));
+  if (!auth::verify_body_hex(secret, context.request.body, signature).ok()) {
+    return unauthenticated("webhook_bad_signature", "Invalid webhook signature");
+  }
+  MC_TRY_ASSIGN(JsonBody body, JsonBody::parse(context.request.body));
+  MC_TRY_ASSIGN(std::string status, body.required_string("status"));
+  MC_TRY_ASSIGN(std::string order_id, body.required_string("order_id"));
+  MC_TRY_ASSIGN(int64_t amount, required_money(body, "amount"));
+  json::JsonWriter out;
+  out.begin_object().key("received").value(true);
+  if (status == "PAID" || status == "COMPLETED") {
+    MC_TRY_ASSIGN(mc::humanops::Deposited credited, service_->credit_payment(order_id, amount));
+    out.key("credited").value(true);
+    out.key("transaction_id").value(credited.transaction_id);
+  } else {
+    out.key("credited").value(false);
+  }
+  out.end_object();
+  return ok_json(200, std::move(out));
+}
+
 std::vector<RouteSpec> HumanOpsDialect::routes(const std::string& mounted_prefix) {
   mounted_prefix_ = mounted_prefix;
   // At the root the seed's own paths apply (/api/v1/...); under a prefix, the prefix replaces
@@ -634,6 +665,7 @@ std::vector<RouteSpec> HumanOpsDialect::routes(const std::string& mounted_prefix
       route("POST", "/operator/payout", in, &D::payout, "Withdraw available earnings"),
       route("GET", "/operator/payout/status/:id", in, &D::payout_status, "Payout status"),
       route("GET", "/uploads/:name", open, &D::serve_upload, "An uploaded file"),
+      route("POST", "/webhooks/dlocal", open, &D::dlocal_webhook, "dLocal payment confirmation"),
   };
   if (!base.empty()) {
     // Served alone at the root: the MCP server's streamable HTTP endpoint is /mcp.

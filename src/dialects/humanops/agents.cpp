@@ -7,6 +7,8 @@
 
 #include "internal.h"
 #include "json/json_writer.h"
+#include "marketcore/crypto.h"
+#include "marketcore/encoding.h"
 #include "marketcore/humanops.h"
 
 namespace mc::humanops {
@@ -181,25 +183,46 @@ Result<Deposited> Service::deposit_fiat(PartyId agent, int64_t amount_minor,
     return Status(Code::unavailable, "payments_unavailable",
                   "Fiat deposits are not available on this server");
   }
+  MC_TRY_ASSIGN(std::string random, crypto::random_bytes(6));
+  const std::string order_id = agent_id(agent) + "_" + std::to_string(engine_.clock().now_ms()) +
+                               encoding::hex_encode(random);
   MC_TRY_ASSIGN(PaymentStarted started, options_.payments->start({.agent = agent,
                                                                   .amount_minor = amount_minor,
                                                                   .payment_method = payment_method,
-                                                                  .return_url = return_url}));
-  Deposited result{.amount_minor = amount_minor,
+                                                                  .return_url = return_url,
+                                                                  .order_id = order_id}));
+  if (started.completed) return credit_payment(order_id, amount_minor);
+  return Deposited{.amount_minor = amount_minor,
                    .status = "pending",
-                   .payment_id = started.payment_id,
+                   .payment_id = order_id,
                    .redirect_url = started.redirect_url};
-  if (started.completed) {
-    MC_TRY_ASSIGN(MoneyMovement moved,
-                  engine_.deposit({.market_id = market_.id,
-                                   .party_id = agent,
-                                   .amount_minor = amount_minor,
-                                   .reason = "fiat_deposit",
-                                   .external_ref = "fiat:" + started.payment_id}));
-    result.transaction_id = transaction_id(moved.transfer_id);
-    result.status = "completed";
+}
+
+Result<Deposited> Service::credit_payment(std::string_view order_id, int64_t amount_minor) {
+  // "agent_<n>_<the rest>"
+  const Status unknown = invalid_argument("invalid_value", "order_id names no agent", "order_id");
+  if (order_id.substr(0, 6) != "agent_") return unknown;
+  const size_t end = order_id.find('_', 6);
+  if (end == std::string_view::npos || end == 6 || end - 6 > 18) return unknown;
+  PartyId agent = 0;
+  for (const char c : order_id.substr(6, end - 6)) {
+    if (c < '0' || c > '9') return unknown;
+    agent = agent * 10 + (c - '0');
   }
-  return result;
+  Result<Party> party = binding_.party(agent);
+  if (!party.ok() || party->kind != "agent") return unknown;
+  MC_TRY(internal::check_text(order_id, "order_id", 200, true));
+  MC_TRY(check_deposit_amount(market_, amount_minor, "amount"));
+  MC_TRY_ASSIGN(MoneyMovement moved,
+                engine_.deposit({.market_id = market_.id,
+                                 .party_id = agent,
+                                 .amount_minor = amount_minor,
+                                 .reason = "fiat_deposit",
+                                 .external_ref = "fiat:" + std::string(order_id)}));
+  return Deposited{.transaction_id = transaction_id(moved.transfer_id),
+                   .amount_minor = amount_minor,
+                   .status = "completed",
+                   .payment_id = std::string(order_id)};
 }
 
 Result<Deposited> Service::deposit_status(PartyId agent, std::string_view payment_id) {

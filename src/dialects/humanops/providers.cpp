@@ -3,7 +3,6 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 
 #include "internal.h"
@@ -16,13 +15,9 @@ namespace {
 class InstantPayments final : public PaymentProvider {
  public:
   Result<PaymentStarted> start(const PaymentRequest& request) override {
-    return PaymentStarted{
-        .payment_id = "pay_test_" + std::to_string(request.agent) + "_" + std::to_string(++next_),
-        .completed = true};
+    (void)request;
+    return PaymentStarted{.completed = true};
   }
-
- private:
-  std::atomic<int64_t> next_{0};
 };
 
 class InstantPayouts final : public PayoutProvider {
