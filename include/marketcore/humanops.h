@@ -121,6 +121,15 @@ class PayoutProvider {
   virtual Status send(const PayoutRequest& request) = 0;
 };
 
+// Knows an operator's identity verification (production): "VERIFIED", "PENDING" or
+// "REJECTED". Asked when an operator who is not VERIFIED tries to accept a task; the answer is
+// stored on the operator.
+class KycProvider {
+ public:
+  virtual ~KycProvider() = default;
+  virtual Result<std::string> kyc_status(const Party& op) = 0;
+};
+
 // The AI Guardian: judges a proof against the task.
 struct GuardianResult {
   std::string decision;  // "APPROVE" | "MANUAL_REVIEW" | "REJECT"
@@ -249,6 +258,7 @@ struct ServiceOptions {
   std::shared_ptr<ChainConfirmer> chain;           // production USDC (null: refused)
   std::shared_ptr<PaymentProvider> payments;       // null: instant in test mode, else refused
   std::shared_ptr<PayoutProvider> payouts;         // null: instant in test mode, else refused
+  std::shared_ptr<KycProvider> kyc;                // null: KYC changes only by the host's hand
   HostResolver resolver = resolve_host_addresses;  // for callback URL checks
 };
 

@@ -41,6 +41,12 @@ class ScriptedVerifier final : public ho::Verifier {
   std::string last_task_json;
 };
 
+class ScriptedKyc final : public ho::KycProvider {
+ public:
+  std::string answer = "PENDING";
+  mc::Result<std::string> kyc_status(const mc::Party&) override { return answer; }
+};
+
 class FailingPayouts final : public ho::PayoutProvider {
  public:
   mc::Status send(const ho::PayoutRequest&) override {
@@ -388,6 +394,15 @@ TEST_CASE("humanops: operators — browse, one accept wins, KYC, deadline 410, w
   REQUIRE(m.s.engine->update_party_fields({.id = joe, .kyc_status = std::string("PENDING")}).ok());
   const mc::Job second = m.create(agent, m.physical());
   CHECK(m.service->accept(joe, ho::task_id(second.id)).status().detail() == "kyc_required");
+
+  // A KYC provider that verifies the operator later: the next accept asks it.
+  auto kyc = std::make_shared<ScriptedKyc>();
+  ho::Service with_kyc(*m.s.engine, m.s.market, m.keys, {.kyc = kyc});
+  CHECK(with_kyc.accept(joe, ho::task_id(second.id)).status().detail() == "kyc_required");
+  kyc->answer = "VERIFIED";
+  const mc::Job third = m.create(agent, m.physical());
+  REQUIRE(with_kyc.accept(joe, ho::task_id(third.id)).ok());
+  CHECK(m.s.engine->party(joe)->kyc_status == "VERIFIED");
 
   // Past the deadline: 410, and the escrow went back to the agent.
   m.s.advance_ms(3 * kDay);

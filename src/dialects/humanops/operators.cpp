@@ -170,6 +170,16 @@ Result<Job> Service::accept(PartyId op, std::string_view id) {
   if (job.state != "PENDING") {
     return Status(Code::already_exists, "task_taken", "Task is no longer available");
   }
+  if (options_.kyc) {
+    MC_TRY_ASSIGN(Party party, engine_.party(op));
+    if (party.kyc_status != "VERIFIED") {
+      MC_TRY_ASSIGN(std::string status, options_.kyc->kyc_status(party));
+      if (status != party.kyc_status &&
+          (status == "VERIFIED" || status == "PENDING" || status == "REJECTED")) {
+        MC_TRY(engine_.update_party_fields({.id = op, .kyc_status = status}).status());
+      }
+    }
+  }
   Result<JobOutcome> fired =
       engine_.fire({.job_id = job.id, .transition = "accept", .actor_id = op});
   if (fired.ok()) return fired->job;
