@@ -626,3 +626,41 @@ test("dLocal webhook: signed, credits the order's agent once; fiat deposits in t
   assert.equal(balance.deposit_balance, 150);
   await checkConservation(guarded, API);
 });
+
+test("verification survives a restart: a proof submitted before a crash is routed after it", async () => {
+  const approveBase = await listen((req, raw, res) => {
+    res.writeHead(200, { "Content-Type": "application/json" });
+    res.end(JSON.stringify({ decision: "APPROVE", confidence: 97, reasoning: "Looks right." }));
+  });
+  const args = ["--dialect", "humanops", "--markets", "humanops"];
+  // The first verifier never answers (title "hang"); the server is killed while it waits.
+  const first = await startServer("restart", args, {
+    MARKETCORE_HUMANOPS_VERIFIER_URL: `${verifierBase}/verify`,
+    MARKETCORE_HUMANOPS_VERIFIER_TIMEOUT_MS: "60000",
+  });
+  const key = await newAgent(first, API, 100);
+  const jane = await newOperator(first, API);
+  const id = (await call(first, "POST", `${API}/tasks`,
+    { key, body: physicalTask({ title: "hang", deadline: inDays(5, first) }) })).body.task_id;
+  assert.equal((await call(first, "POST", `${API}/operator/tasks/${id}/accept`, { op: jane })).status, 200);
+  assert.equal((await call(first, "POST", `${API}/operator/tasks/${id}/submit`,
+    { op: jane, body: { photos: ["https://r2.example/r.jpg"] } })).status, 200);
+  await sleep(300);
+  const child = children[children.length - 1];
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGKILL");
+  await exited;
+  const second = await startServer("restart", args, {
+    MARKETCORE_HUMANOPS_VERIFIER_URL: `${approveBase}/verify`,
+  });
+  ledgers.set(second, ledger(first));
+  let detail;
+  for (let i = 0; i < 50; i++) {
+    detail = (await call(second, "GET", `${API}/tasks/${id}`, { key })).body;
+    if (detail.status === "COMPLETED") break;
+    await sleep(100);
+  }
+  assert.equal(detail.status, "COMPLETED");
+  assert.equal(detail.guardian_result.confidence, 97);
+  await checkConservation(second, API);
+});
