@@ -185,9 +185,12 @@ LifecycleDefinition make_humanops() {
                         .transition = "auto_complete",
                         .base = TimerBase::submitted,
                         .after_ms = 7 * kMillisecondsPerDay});
-  // The payload carries the task's callback secret: only the house reads it whole; the
-  // HumanOps library renders each field to those the seed shows it to.
-  def.visibility = {{.field = JobField::payload, .full_view = {Role::platform}}};
+  // The payload carries the task's callback secret: only the house reads it whole. The proof
+  // may carry a Tier 2 credential, which its agent receives only once the task is COMPLETED
+  // (retrieve-credential): the operator who made it and the house read it whole. The HumanOps
+  // library renders each field to those the seed shows it to (photos and notes to the agent).
+  def.visibility = {{.field = JobField::payload, .full_view = {Role::platform}},
+                    {.field = JobField::proof, .full_view = {Role::worker, Role::platform}}};
   def.timers.push_back(
       {.state = "DISPUTED", .transition = "dispute_timeout", .after_ms = 14 * kMillisecondsPerDay});
   return def;
