@@ -13,6 +13,8 @@
 // render_callback for the body, which is signed with the task's own callback secret.
 #include <simdjson.h>
 
+#include <algorithm>
+
 #include "auth/rfc3339.h"
 #include "internal.h"
 #include "json/json_writer.h"
@@ -84,13 +86,23 @@ std::string Service::task_json_for_verifier(const Job& job) const {
 }
 
 Result<int64_t> Service::verify_pending(Verifier* verifier, int32_t limit) {
-  MC_TRY_ASSIGN(
-      std::vector<Job> submitted,
-      engine_.jobs({.market_id = market_.id, .state = std::string("SUBMITTED"), .limit = 1000}));
+  // SUBMITTED tasks without a verdict, oldest first, past any number awaiting manual review.
+  std::vector<Job> unrouted;
+  constexpr int32_t kPage = 500;
+  for (int32_t offset = 0;; offset += kPage) {
+    MC_TRY_ASSIGN(std::vector<Job> page, engine_.jobs({.market_id = market_.id,
+                                                       .state = std::string("SUBMITTED"),
+                                                       .limit = kPage,
+                                                       .offset = offset}));
+    for (Job& job : page) {
+      if (job.verdict_json.empty()) unrouted.push_back(std::move(job));
+    }
+    if (page.size() < static_cast<size_t>(kPage)) break;
+  }
+  std::reverse(unrouted.begin(), unrouted.end());
   int64_t routed = 0;
-  for (const Job& job : submitted) {
+  for (const Job& job : unrouted) {
     if (routed >= limit) break;
-    if (!job.verdict_json.empty()) continue;
     FireTransition request{.job_id = job.id};
     if (verifier == nullptr) {
       request.transition = "manual_review";
