@@ -664,3 +664,43 @@ test("verification survives a restart: a proof submitted before a crash is route
   assert.equal(detail.guardian_result.confidence, 97);
   await checkConservation(second, API);
 });
+
+// An HS256 JWT as an identity provider (Clerk-style) issues it.
+function jwt(secret, claims) {
+  const encode = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const unsigned = `${encode({ alg: "HS256", typ: "JWT" })}.${encode(claims)}`;
+  return `${unsigned}.${crypto.createHmac("sha256", secret).update(unsigned).digest("base64url")}`;
+}
+
+test("production: admin key to register, ho_live_ keys, operators by JWT with KYC PENDING", async () => {
+  const admin = "production-admin-secret-0123456789";
+  const secret = "operator-jwt-secret-0123456789abcdef";
+  const prod = await startServer("production", ["--production", "--admin-key", admin,
+    "--dialect", "humanops", "--markets", "humanops"], { MARKETCORE_HUMANOPS_JWT_SECRET: secret });
+  const refused = await call(prod, "POST", `${API}/agents/register`, { body: { name: "p", email: "p@example.com" } });
+  assert.equal(refused.status, 403);
+  const registered = await call(prod, "POST", `${API}/agents/register`,
+    { body: { name: "p", email: "p@example.com" }, headers: { "X-Admin-Key": admin } });
+  assert.equal(registered.status, 201);
+  assert.match(registered.body.api_key, /^ho_live_/);
+  // Production has no instant deposits: without a chain confirmer USDC is refused.
+  const deposit = await call(prod, "POST", `${API}/agents/deposit/usdc`, { key: registered.body.api_key,
+    body: { tx_hash: `0x${"ab".repeat(32)}`, amount_usdc: "100.00" } });
+  assert.equal(deposit.status, 503);
+  // The dev header is not an identity in production.
+  const dev = await call(prod, "POST", `${API}/operator/register`,
+    { op: "op_dev", body: { name: "Dev", email: "dev@example.com" } });
+  assert.equal(dev.status, 401);
+  const now = Math.floor(Date.now() / 1000);
+  const token = jwt(secret, { sub: "user_2abc", exp: now + 600 });
+  const bearer = { Authorization: `Bearer ${token}` };
+  const op = await call(prod, "POST", `${API}/operator/register`,
+    { headers: bearer, body: { name: "Jane", email: "jane@example.com" } });
+  assert.equal(op.status, 201);
+  assert.deepEqual(op.body, { operator_id: "user_2abc", name: "Jane", kyc_status: "PENDING" });
+  assert.equal((await call(prod, "GET", `${API}/operator/tasks`, { headers: bearer })).status, 200);
+  const forged = { Authorization: `Bearer ${jwt("another-secret-0123456789abcdef0123", { sub: "user_2abc", exp: now + 600 })}` };
+  assert.equal((await call(prod, "GET", `${API}/operator/tasks`, { headers: forged })).status, 401);
+  const expired = { Authorization: `Bearer ${jwt(secret, { sub: "user_2abc", exp: now - 3600 })}` };
+  assert.equal((await call(prod, "GET", `${API}/operator/earnings`, { headers: expired })).status, 401);
+});
