@@ -10,4 +10,11 @@ if(TARGET marketcore-server)
   target_compile_definitions(bench_server PRIVATE
     MC_SERVER_BINARY="$<TARGET_FILE:marketcore-server>"
     MC_BARE_BINARY="$<TARGET_FILE:marketcore_bare_beast>")
+
+  # HumanOps over HTTP: task creation with the tier fee, operator accept + submit.
+  add_executable(bench_humanops bench_humanops.cpp)
+  target_link_libraries(bench_humanops PRIVATE marketcore_warnings Threads::Threads)
+  add_dependencies(bench_humanops marketcore-server)
+  target_compile_definitions(bench_humanops PRIVATE
+    MC_SERVER_BINARY="$<TARGET_FILE:marketcore-server>")
 endif()

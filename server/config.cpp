@@ -142,6 +142,8 @@ Result<CommandLine> parse_command_line(int argc, const char* const* argv) {
       line.config.test_mode = false;
     } else if (flag == "--test-mode") {
       line.config.test_mode = true;
+    } else if (flag == "--mcp-stdio") {
+      line.mcp_stdio = true;
     } else if (flag == "--no-access-log") {
       line.config.access_log = false;
     } else if (flag == "--verify-ledger") {
@@ -180,7 +182,7 @@ Flags:
                            printed on start-up)
   --database PATH          SQLite database file (default marketcore.db)
   --dialect NAME           mount a dialect (repeatable; replaces the default list). Names:
-                           native, j0, agentmarket, humanops, aacp, 1337mkt
+                           native, j0, agentmarket, humanops, humanops-mcp, aacp, 1337mkt
   --prefix PATH            prefix for the preceding --dialect ("/" serves it at the root)
   --markets A,B,...        built-in markets to ensure at start-up (default: all five)
   --production             production mode: test shortcuts (test deposits, open party
@@ -203,6 +205,9 @@ Flags:
                            (API key / wallet / party); N=0 disables the class's limit.
                            Native classes: public, read, write, admin
   --no-access-log          do not write the JSON access log to stdout
+  --mcp-stdio              run the HumanOps MCP server on stdin/stdout (JSON-RPC, one message
+                           per line) over --database, as the agent whose API key is in
+                           HUMANOPS_API_KEY, instead of the HTTP server
   --verify-ledger          verify the ledger (every balance recomputed from the transfers,
                            every hold) while opening the database; refuse to start, naming
                            the first problem, if it does not verify

@@ -55,6 +55,8 @@ struct ServerConfig {
 
 struct CommandLine {
   ServerConfig config;
+  // --mcp-stdio: run the HumanOps MCP server on stdin/stdout instead of the HTTP server.
+  bool mcp_stdio = false;
   bool show_help = false;
   bool show_version = false;
 };

@@ -2,6 +2,8 @@
 #include "dialect_registry.h"
 
 #include "dialects/agentmarket/agentmarket_dialect.h"
+#include "dialects/humanops/humanops_dialect.h"
+#include "dialects/humanops/mcp_dialect.h"
 #include "dialects/j0/j0_dialect.h"
 #include "native/native_dialect.h"
 
@@ -17,6 +19,8 @@ constexpr Entry kDialects[] = {
     {"native", &native::make_native_dialect},
     {"j0", &j0::make_j0_dialect},
     {"agentmarket", &agentmarket::make_agentmarket_dialect},
+    {"humanops", &humanops::make_humanops_dialect},
+    {"humanops-mcp", &humanops::make_humanops_mcp_dialect},
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "config.h"
 #include "delivery/event_delivery.h"
+#include "dialects/humanops/mcp_dialect.h"
 #include "server.h"
 
 int main(int argc, char** argv) {
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
       std::puts("marketcore-server 0.1.0");
       return 0;
     }
+    if (line->mcp_stdio) return mc::server::humanops::run_mcp_stdio(line->config);
     auto server = mc::server::Server::create(std::move(line->config));
     if (!server.ok()) {
       std::fprintf(stderr, "marketcore-server: cannot start: %s\n",

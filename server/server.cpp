@@ -258,6 +258,10 @@ Status Server::run() {
   Impl& impl = *impl_;
   impl.components.insert(impl.components.begin(),
                          std::make_unique<DueWorkComponent>(impl.context, kScheduleIntervalMs));
+  for (auto& component : impl.context.dialect_components) {
+    impl.components.insert(impl.components.begin() + 1, std::move(component));
+  }
+  impl.context.dialect_components.clear();
   for (size_t i = 0; i < impl.components.size(); ++i) {
     Status started = impl.components[i]->start();
     if (!started.ok()) {

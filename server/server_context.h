@@ -13,7 +13,9 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "background.h"
 #include "config.h"
 #include "marketcore/api_keys.h"
 #include "marketcore/clock.h"
@@ -40,6 +42,9 @@ struct ServerContext {
   // Dialect-rendered webhooks by market (webhook_renderer.h); filled while dialects are
   // constructed, read-only once the server runs.
   std::map<MarketId, WebhookRenderer> webhook_renderers;
+  // Background components a dialect needs beside its routes (HumanOps verification); added
+  // while dialects are constructed, started by Server::run after the due-work scheduler.
+  std::vector<std::unique_ptr<BackgroundComponent>> dialect_components;
   std::atomic<bool> ready{false};     // markets ensured and listening
   std::atomic<bool> draining{false};  // shutdown began
 };

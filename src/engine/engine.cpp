@@ -9,6 +9,7 @@
 #include "engine/engine_impl.h"
 #include "engine/job_validation.h"
 #include "marketcore/errors.h"
+#include "marketcore/humanops.h"
 
 namespace mc {
 namespace {
@@ -122,6 +123,8 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   for (const LifecycleDefinition* definition : builtin_lifecycles()) {
     MC_TRY(impl->registry.add_lifecycle(*definition));
   }
+  // The host guard of a built-in lifecycle: HumanOps task rules on creation.
+  MC_TRY(impl->registry.add_guard("humanops_task", &humanops::check_task));
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 

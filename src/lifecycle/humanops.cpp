@@ -1,6 +1,7 @@
 // The HumanOps lifecycle (seed 004).
 //
-//   create           poster    → PENDING                 fund_escrow (reward + fee)  task.created
+//   create           poster    → PENDING   guard humanops_task (humanops::check_task);
+//                                          fund_escrow (reward + fee)           task.created
 //   accept           candidate PENDING → ACCEPTED        before_deadline, actor_kyc_verified;
 //                                                        Record::worker              task.accepted
 //   start            worker    ACCEPTED → IN_PROGRESS    before_deadline task.in_progress submit
@@ -12,6 +13,8 @@
 //     verify_manual_review SUBMITTED → SUBMITTED   50 ≤ confidence < 90; Record::verdict
 //                                                  task.manual_review
 //     verify_dispute       SUBMITTED → DISPUTED    confidence < 50; Record::verdict  task.disputed
+//     manual_review        SUBMITTED → SUBMITTED   (no verifier, or it failed); Record::verdict
+//                                                  task.manual_review
 //   approve          poster    SUBMITTED → COMPLETED     pay_worker; Record::verdict task.completed
 //   reject           poster    SUBMITTED → DISPUTED      Record::verdict             task.disputed
 //   cancel           poster    PENDING|ACCEPTED → CANCELLED  refund_poster           task.cancelled
@@ -92,6 +95,13 @@ std::vector<TransitionDef> verification_steps() {
        .records = {Record::verdict},
        .events = {"task.disputed"},
        .group = "verify"},
+      // The verifier failed, timed out or is not configured: a person decides.
+      {.name = "manual_review",
+       .from = {"SUBMITTED"},
+       .to = "SUBMITTED",
+       .roles = house(),
+       .records = {Record::verdict},
+       .events = {"task.manual_review"}},
       {.name = "approve",
        .from = {"SUBMITTED"},
        .to = "COMPLETED",
@@ -160,6 +170,7 @@ LifecycleDefinition make_humanops() {
   def.creation = {.name = "create",
                   .to = "PENDING",
                   .roles = {Role::poster},
+                  .guards = {{.kind = GuardKind::custom, .name = "humanops_task"}},
                   .effects = {{.kind = EffectKind::fund_escrow}},
                   .events = {"task.created"}};
   for (auto* part : {&worker_steps, &verification_steps, &exits}) {
@@ -174,6 +185,12 @@ LifecycleDefinition make_humanops() {
                         .transition = "auto_complete",
                         .base = TimerBase::submitted,
                         .after_ms = 7 * kMillisecondsPerDay});
+  // The payload carries the task's callback secret: only the house reads it whole. The proof
+  // may carry a Tier 2 credential, which its agent receives only once the task is COMPLETED
+  // (retrieve-credential): the operator who made it and the house read it whole. The HumanOps
+  // library renders each field to those the seed shows it to (photos and notes to the agent).
+  def.visibility = {{.field = JobField::payload, .full_view = {Role::platform}},
+                    {.field = JobField::proof, .full_view = {Role::worker, Role::platform}}};
   def.timers.push_back(
       {.state = "DISPUTED", .transition = "dispute_timeout", .after_ms = 14 * kMillisecondsPerDay});
   return def;

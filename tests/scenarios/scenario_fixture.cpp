@@ -68,6 +68,11 @@ PartyId Scenario::party(const PartySpec& spec) {
 
 Job Scenario::create(CreateJob request) {
   request.market_id = market.id;
+  // A HumanOps physical task needs a location (humanops::check_task): the scenarios post at
+  // one place unless they say otherwise.
+  if (market.config.lifecycle == "humanops" && request.payload_json == "{}") {
+    request.payload_json = R"({"location":{"lat":40.7128,"lng":-74.006,"address":"123 Main St"}})";
+  }
   Result<JobOutcome> created = engine->create_job(request);
   REQUIRE_MESSAGE(created.ok(), created.status().to_string());
   verify();

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -27,6 +28,9 @@ enum class Who { poster, worker, third };
 // The action: a transition name fired on the job, or one of
 //   "post_over_budget"        the poster posts a job worth more than it holds
 //   "post_long_idempotency_key"  the poster posts with a 300-character idempotency key
+//   "post_over_category_max"  HumanOps: a CAPTCHA_SOLVING task above its $10 maximum
+//   "post_credential_without_key"  HumanOps: a Tier 2 task without agent_public_key
+//   "post_without_location"   HumanOps: a physical task without a location
 struct ParityCase {
   const char* name;
   const char* market;
@@ -77,15 +81,69 @@ constexpr ParityCase kCases[] = {
      "not_assigned_worker"},
     {"j0: the poster cannot hire itself", "j0", Stage::none, Who::poster, "post_hiring_self",
      "worker_is_poster"},
+    // HumanOps (tests/humanops): the dialect answers 403, 403, 402, 400, 400, 400, 409.
+    {"humanops: accept without KYC", "humanops", Stage::posted, Who::worker, "accept",
+     "kyc_required"},
+    {"humanops: cancel by another agent", "humanops", Stage::posted, Who::third, "cancel",
+     "role_not_allowed"},
+    {"humanops: insufficient balance for escrow", "humanops", Stage::none, Who::poster,
+     "post_over_budget", "insufficient_funds"},
+    {"humanops: reward above the category maximum", "humanops", Stage::none, Who::poster,
+     "post_over_category_max", "reward_above_category_maximum"},
+    {"humanops: Tier 2 without agent_public_key", "humanops", Stage::none, Who::poster,
+     "post_credential_without_key", "agent_public_key_required"},
+    {"humanops: physical task without location", "humanops", Stage::none, Who::poster,
+     "post_without_location", "missing_param"},
+    {"humanops: manual verify before any proof", "humanops", Stage::posted, Who::poster, "approve",
+     "wrong_state"},
 };
 
-constexpr int64_t kFunds = 20;
-constexpr int64_t kJobAmount = 10;
-constexpr int64_t kOverBudget = 50;
+// Amounts per market: HumanOps tasks are worth $10–$10,000 (in cents).
+int64_t scale(const std::string& market) {
+  return market == "humanops" ? 250 : 1;
+}
+int64_t funds(const std::string& market) {
+  return 20 * scale(market);
+}
+int64_t job_amount(const std::string& market) {
+  return 10 * scale(market);
+}
+int64_t over_budget(const std::string& market) {
+  return 50 * scale(market);
+}
 
-std::string job_fields(const std::string& market) {
-  return market == "j0" ? R"("category":"opus","prompt":"Summarize","work_timeout_ms":30000)"
-                        : R"("title":"Parity task")";
+// The HumanOps shape of a task for `action` (category, amount, payload).
+struct HumanOpsTask {
+  std::string category = "VERIFICATION";
+  std::optional<int64_t> amount;
+  std::string payload = R"({"location":{"lat":40.7,"lng":-74.0,"address":"Main St"}})";
+};
+HumanOpsTask humanops_task(const std::string& action) {
+  HumanOpsTask task;
+  if (action == "post_over_category_max") {
+    task.category = "CAPTCHA_SOLVING";
+    task.amount = 1001;
+    task.payload = "{}";
+  } else if (action == "post_credential_without_key") {
+    task.category = "API_KEY_PROCUREMENT";
+    task.payload = "{}";
+  } else if (action == "post_without_location") {
+    task.payload = "{}";
+  }
+  return task;
+}
+int64_t tomorrow_ms() {
+  return static_cast<int64_t>(::time(nullptr)) * 1000 + 86'400'000;
+}
+
+std::string job_fields(const std::string& market, const std::string& action) {
+  if (market == "j0") return R"("category":"opus","prompt":"Summarize","work_timeout_ms":30000)";
+  if (market == "humanops") {
+    const HumanOpsTask task = humanops_task(action);
+    return R"("title":"Parity task","category":")" + task.category + R"(","deadline_at_ms":)" +
+           std::to_string(tomorrow_ms()) + R"(,"payload":)" + task.payload;
+  }
+  return R"("title":"Parity task")";
 }
 
 // One side of the comparison: parties, a job brought to its stage, the action's detail
@@ -102,17 +160,21 @@ class Side {
   std::string run(const ParityCase& c) {
     const std::string failed = setup(c.market);
     if (!failed.empty()) return "setup: " + failed;
-    if (std::string(c.action) == "post_over_budget") return post(c.actor, kOverBudget, "");
-    if (std::string(c.action) == "post_hiring_self") {
-      return post(c.actor, kJobAmount, "", c.actor);
+    const std::string action = c.action;
+    const int64_t amount = job_amount(c.market);
+    if (action == "post_over_budget") return post(c.actor, over_budget(c.market), "");
+    if (action == "post_hiring_self") return post(c.actor, amount, "", c.actor);
+    if (action == "post_long_idempotency_key") {
+      return post(c.actor, amount, std::string(300, 'k'));
     }
-    if (std::string(c.action) == "post_long_idempotency_key") {
-      return post(c.actor, kJobAmount, std::string(300, 'k'));
+    if (action.rfind("post_", 0) == 0) {
+      action_ = action;
+      return post(c.actor, humanops_task(action).amount.value_or(amount), "");
     }
     if (c.stage != Stage::none) {
       const std::optional<Who> hired =
           c.stage == Stage::hired ? std::optional<Who>(Who::worker) : std::nullopt;
-      if (std::string detail = post(Who::poster, kJobAmount, "", hired); !detail.empty()) {
+      if (std::string detail = post(Who::poster, amount, "", hired); !detail.empty()) {
         return "post: " + detail;
       }
     }
@@ -123,6 +185,9 @@ class Side {
     }
     return fire(c.actor, c.action);
   }
+
+ protected:
+  std::string action_;  // the post_* action being performed, "" for an ordinary post
 };
 
 class HttpSide final : public Side {
@@ -137,9 +202,9 @@ class HttpSide final : public Side {
       party->id = json_field(created.body, "/party/id");
       party->key = json_field(created.body, "/api_key/secret");
     }
-    HttpResult deposit =
-        client_.request("POST", "/v1/parties/" + poster_.id + "/deposits",
-                        R"({"amount_minor":)" + std::to_string(kFunds) + "}", bearer(poster_));
+    HttpResult deposit = client_.request(
+        "POST", "/v1/parties/" + poster_.id + "/deposits",
+        R"({"amount_minor":)" + std::to_string(funds(market)) + "}", bearer(poster_));
     return deposit.status == 201 ? "" : deposit.body;
   }
 
@@ -148,10 +213,10 @@ class HttpSide final : public Side {
     std::map<std::string, std::string> headers = bearer(party(who));
     if (!idempotency_key.empty()) headers["Idempotency-Key"] = idempotency_key;
     const std::string worker = hired ? R"(,"worker_id":)" + party(*hired).id : "";
-    HttpResult created = client_.request(
-        "POST", "/v1/jobs",
-        R"({"amount_minor":)" + std::to_string(amount) + "," + job_fields(market_) + worker + "}",
-        headers);
+    HttpResult created = client_.request("POST", "/v1/jobs",
+                                         R"({"amount_minor":)" + std::to_string(amount) + "," +
+                                             job_fields(market_, action_) + worker + "}",
+                                         headers);
     if (created.status == 201) {
       job_ = json_field(created.body, "/id");
       return "";
@@ -198,7 +263,8 @@ class EngineSide final : public Side {
       if (!registered.ok()) return registered.status().to_string();
       *party = registered->id;
     }
-    return engine_.deposit({.market_id = market_.id, .party_id = poster_, .amount_minor = kFunds})
+    return engine_
+        .deposit({.market_id = market_.id, .party_id = poster_, .amount_minor = funds(market)})
         .status()
         .detail();
   }
@@ -211,6 +277,12 @@ class EngineSide final : public Side {
       request.prompt = "Summarize";
       request.category = "opus";
       request.work_timeout_ms = 30'000;
+    } else if (market_.config.name == "humanops") {
+      const HumanOpsTask task = humanops_task(action_);
+      request.title = "Parity task";
+      request.category = task.category;
+      request.deadline_at_ms = tomorrow_ms();
+      request.payload_json = task.payload;
     } else {
       request.title = "Parity task";
     }
