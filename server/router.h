@@ -86,6 +86,9 @@ struct RouteSpec {
   std::string summary;                    // one line, used by docs
   std::vector<std::string> query_params;  // documented query parameters
   int success_status = 200;               // documented success status
+  // Captured segments that are capabilities (a checkout session id): the access log writes
+  // "[redacted]" in their place.
+  std::vector<std::string> secret_params;
 };
 
 struct MountedRoute {

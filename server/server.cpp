@@ -225,6 +225,10 @@ Result<std::unique_ptr<Server>> Server::create(ServerConfig config) {
   auto impl = std::make_unique<Impl>();
   impl->context.config = std::move(config);
   MC_TRY(impl->open_engine());
+  const ServerConfig& limits = impl->context.config;
+  impl->context.outbound = std::make_unique<OutboundCalls>(
+      OutboundLimits{.calls_max = limits.outbound_calls_max,
+                     .per_principal_max = limits.outbound_calls_per_principal});
   MC_TRY(impl->mount_dialects());
   MC_TRY(impl->bind());
   return std::unique_ptr<Server>(new Server(std::move(impl)));
@@ -279,6 +283,7 @@ Status Server::run() {
   impl.io.run();
   for (std::thread& thread : threads) thread.join();
   impl.handlers->join();
+  impl.context.outbound->join();
   for (size_t i = impl.components.size(); i-- > 0;) impl.components[i]->stop();
   progress_line("stopped");
   return ok_status();

@@ -20,6 +20,7 @@
 #include "marketcore/engine.h"
 #include "marketcore/ledger.h"
 #include "metrics.h"
+#include "outbound/outbound_calls.h"
 #include "webhook_renderer.h"
 
 namespace mc::server {
@@ -40,6 +41,9 @@ struct ServerContext {
   // Dialect-rendered webhooks by market (webhook_renderer.h); filled while dialects are
   // constructed, read-only once the server runs.
   std::map<MarketId, WebhookRenderer> webhook_renderers;
+  // Slow calls to client-chosen machines (agent endpoints, verifiers) run here, never on a
+  // request-handler thread; created before the dialects, joined when the server stops.
+  std::unique_ptr<OutboundCalls> outbound;
   std::atomic<bool> ready{false};     // markets ensured and listening
   std::atomic<bool> draining{false};  // shutdown began
 };
