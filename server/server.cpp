@@ -229,6 +229,12 @@ Result<std::unique_ptr<Server>> Server::create(ServerConfig config) {
   impl->context.outbound = std::make_unique<OutboundCalls>(
       OutboundLimits{.calls_max = limits.outbound_calls_max,
                      .per_principal_max = limits.outbound_calls_per_principal});
+  impl->context.metrics.declare("marketcore_outbound_calls_in_flight", "gauge",
+                                "Outbound calls (agent execution, verifiers) in progress.");
+  impl->context.metrics.add_collector([outbound = impl->context.outbound.get()](Metrics& metrics) {
+    metrics.set_gauge("marketcore_outbound_calls_in_flight", "",
+                      static_cast<double>(outbound->in_flight()));
+  });
   MC_TRY(impl->mount_dialects());
   MC_TRY(impl->bind());
   return std::unique_ptr<Server>(new Server(std::move(impl)));
@@ -247,6 +253,9 @@ Status Server::mount(std::string prefix, std::shared_ptr<Dialect> dialect, bool 
 
 ServerContext& Server::context() {
   return impl_->context;
+}
+HttpService& Server::service() {
+  return *impl_->service;
 }
 uint16_t Server::port() const {
   return impl_->listener->port();
