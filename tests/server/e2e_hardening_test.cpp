@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -179,10 +180,14 @@ HttpResult execute(uint16_t port, const Agent& hirer, const Agent& hired) {
 TEST_CASE("e2e hardening: executes against a stalled agent hold no handler thread") {
   StallingEndpoint endpoint;
   ServerProcess server;
+  // The calls are held until the test releases them: give them a time limit no slow machine
+  // reaches, so they end with the endpoint's answer rather than a timeout.
+  setenv("MARKETCORE_AGENTMARKET_EXECUTE_TIMEOUT_MS", "300000", 1);
   // Two handler threads: on a server that runs outbound calls on them, two executes stall it.
   REQUIRE_MESSAGE(server.start({"--handler-threads", "2", "--outbound-calls", "4",
                                 "--outbound-calls-per-principal", "2"}),
                   server.log());
+  unsetenv("MARKETCORE_AGENTMARKET_EXECUTE_TIMEOUT_MS");
   HttpClient client(server.port());
   const Agent worker = register_agent(
       client, "Sleeper", "http://127.0.0.1:" + std::to_string(endpoint.port()) + "/run");
