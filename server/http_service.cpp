@@ -28,10 +28,12 @@ Response render_for(const Mount* mount, const Status& status) {
 
 // The request's path with the route's secret segments replaced, for the access log.
 std::string loggable_path(const Request& request, const RouteMatch* match) {
-  if (match == nullptr || match->route == nullptr || match->route->spec.secret_params.empty()) {
-    return request.path;
-  }
-  const MountedRoute& route = *match->route;
+  // A route of this path answered for another method (405) has the same secret segments.
+  const MountedRoute* matched = match == nullptr          ? nullptr
+                                : match->route != nullptr ? match->route
+                                                          : match->path_route;
+  if (matched == nullptr || matched->spec.secret_params.empty()) return request.path;
+  const MountedRoute& route = *matched;
   const std::vector<std::string_view> segments = split_path(request.path);
   if (segments.size() != route.segments.size()) return route.full_pattern;
   std::string out;

@@ -161,7 +161,12 @@ struct ServiceFixture {
 
 TEST_CASE_FIXTURE(ServiceFixture, "access log: secret path segments are redacted") {
   CHECK(get("/t/checkout/cs_test_secret123/info").status == 200);
+  auto wrong_method = std::make_shared<Request>();
+  wrong_method->method = "DELETE";
+  wrong_method->target = wrong_method->path = "/t/checkout/cs_test_secret456/info";
+  CHECK(service->handle_and_wait(wrong_method).status == 405);
   const std::string text = logged();
+  CHECK(text.find("cs_test_secret456") == std::string::npos);
   CHECK(text.find("cs_test_secret123") == std::string::npos);
   CHECK(text.find(R"("path":"/t/checkout/[redacted]/info")") != std::string::npos);
 }
