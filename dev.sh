@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # marketcore developer entry point. On a fresh Debian 12 machine, as root:
 #   ./dev.sh run    install missing packages, build (release), run the server with its defaults
-#   ./dev.sh test   install missing packages, build (ASan+UBSan), run every test
+#   ./dev.sh test   install missing packages, build with clang (ASan+UBSan) and run every test,
+#                   then build with GCC (release) and run ctest there too
 #   ./dev.sh bench  install missing packages, build (release), run the benchmarks (and, with
 #                   ../shared/anchors beside the checkout, marketcore-server against the Express
 #                   anchor over HTTP)
 #   ./dev.sh format apply clang-format to every C++ file
-# Build directories are reused between runs: build/release and build/sanitize.
+# Build directories are reused between runs: build/release, build/sanitize, build/gcc-release.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -49,26 +50,32 @@ export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/marketcore-ccache}
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root}
 export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 
-# configure_and_build DIR [cmake options...]
+# configure_and_build DIR C_COMPILER CXX_COMPILER [cmake options...]
 configure_and_build() {
-  local dir=$1
-  shift
-  log "configuring $dir"
+  local dir=$1 cc=$2 cxx=$3
+  shift 3
+  log "configuring $dir ($cxx)"
   mkdir -p "$(dirname "$dir")"
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ "$@" \
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" "$@" \
     >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; return 1; }
   log "building $dir"
   cmake --build "$dir" -j "$jobs"
 }
 
 build_release() {
-  configure_and_build build/release -DCMAKE_BUILD_TYPE=Release -DMC_BUILD_TESTS=OFF \
+  configure_and_build build/release clang clang++ -DCMAKE_BUILD_TYPE=Release -DMC_BUILD_TESTS=OFF \
     -DMC_BUILD_BENCH=ON
 }
 
 build_sanitize() {
-  configure_and_build build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMC_SANITIZE=ON \
-    -DMC_FUZZ=ON -DMC_BUILD_BENCH=OFF
+  configure_and_build build/sanitize clang clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DMC_SANITIZE=ON -DMC_FUZZ=ON -DMC_BUILD_BENCH=OFF
+}
+
+# The other compiler, optimized as shipped: warnings are errors here too (MC_WERROR).
+build_gcc_release() {
+  configure_and_build build/gcc-release gcc g++ -DCMAKE_BUILD_TYPE=Release -DMC_WERROR=ON \
+    -DMC_BUILD_TESTS=ON -DMC_BUILD_BENCH=OFF
 }
 
 check_format() {
@@ -97,8 +104,15 @@ run_tests() {
   for example in build/sanitize/examples/example_*; do
     [ -x "$example" ] && "$example"
   done
-  log "running ctest"
+  log "running ctest (clang, sanitizers)"
   (cd build/sanitize && ctest --output-on-failure -j "$jobs")
+}
+
+# The test suite on the release build: timing- and optimization-dependent behaviour that the
+# sanitizer build hides (faster bursts, other inlining) shows here.
+run_release_tests() {
+  log "running ctest (GCC, release)"
+  (cd build/gcc-release && ctest --output-on-failure -j "$jobs")
 }
 
 command=${1:-}
@@ -116,6 +130,8 @@ case "$command" in
     ensure_packages "${build_packages[@]}" "${test_packages[@]}"
     build_sanitize
     run_tests
+    build_gcc_release
+    run_release_tests
     ;;
   bench)
     ensure_packages "${build_packages[@]}" "${bench_packages[@]}"
@@ -130,7 +146,7 @@ case "$command" in
     git ls-files --cached --others --exclude-standard '*.h' '*.cpp' '*.c' | xargs clang-format -i
     ;;
   *)
-    sed -n '2,9p' "$0"
+    sed -n '2,10p' "$0"
     exit 2
     ;;
 esac

@@ -61,6 +61,12 @@ Status apply_valued_flag(std::string_view flag, std::string_view value, ServerCo
   } else if (flag == "--handler-threads") {
     MC_TRY_ASSIGN(int64_t n, parse_integer(flag, value, 1, 4096));
     config.handler_threads = static_cast<int32_t>(n);
+  } else if (flag == "--outbound-calls") {
+    MC_TRY_ASSIGN(int64_t n, parse_integer(flag, value, 1, 4096));
+    config.outbound_calls_max = static_cast<int32_t>(n);
+  } else if (flag == "--outbound-calls-per-principal") {
+    MC_TRY_ASSIGN(int64_t n, parse_integer(flag, value, 1, 4096));
+    config.outbound_calls_per_principal = static_cast<int32_t>(n);
   } else if (flag == "--body-limit") {
     MC_TRY_ASSIGN(config.body_bytes_max, parse_integer(flag, value, 1024, 1LL << 30));
   } else if (flag == "--header-limit") {
@@ -194,9 +200,14 @@ Flags:
                            normal: survives a process crash
   --threads N              I/O threads (default: hardware threads)
   --handler-threads N      request handler threads (default: 64, or 4 × I/O threads if more)
+  --outbound-calls N       outbound calls (agent execution, verifiers) in flight over the
+                           server, each on its own thread (default 32); beyond: 503
+  --outbound-calls-per-principal N
+                           outbound calls in flight per caller (default 4); beyond: 429
   --body-limit BYTES       largest request body (default 1048576); larger gets 413
   --header-limit BYTES     largest request header block (default 16384); larger gets 431
-  --read-timeout-ms MS     time allowed to receive one request (default 30000)
+  --read-timeout-ms MS     time from a request's first byte to its last (default 30000);
+                           beyond it the request is answered 408 and the connection closed
   --idle-timeout-ms MS     keep-alive idle time before closing (default 60000)
   --shutdown-grace-ms MS   on SIGTERM/SIGINT, time for in-flight requests (default 10000)
   --rate-limit CLASS=N/WINDOW_S[:KEY]
@@ -233,6 +244,8 @@ Config file (TOML), every key optional:
   shutdown_grace_ms = 10000
   requests_in_flight_max = 4096     # beyond this, 503 at once
   connections_max = 10000
+  outbound_calls_max = 32           # as --outbound-calls
+  outbound_calls_per_principal = 4
   [[dialects]]                      # repeat per dialect; absent = all at default prefixes
   name = "native"
   prefix = "/v1"

@@ -44,6 +44,10 @@ struct ServerConfig {
   int64_t idle_timeout_ms = 60'000;    // keep-alive connection with no request
   int64_t shutdown_grace_ms = 10'000;  // in-flight requests get this long after SIGTERM
   int32_t requests_in_flight_max = 4096;
+  // Outbound calls (agent execution, verifiers): slots over the server and per principal
+  // (server/outbound/outbound_calls.h); beyond them a call is refused 503 / 429.
+  int32_t outbound_calls_max = 32;
+  int32_t outbound_calls_per_principal = 4;
   int32_t connections_max = 10'000;
   bool access_log = true;
   // Verify the ledger while opening the database; refuse to start if it does not verify.

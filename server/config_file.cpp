@@ -23,6 +23,8 @@ Status read_server_table(const toml::table& table, std::string_view source, Serv
   int64_t handler_threads = config.handler_threads;
   int64_t in_flight = config.requests_in_flight_max;
   int64_t connections = config.connections_max;
+  int64_t outbound = config.outbound_calls_max;
+  int64_t outbound_per_principal = config.outbound_calls_per_principal;
   const IntKey keys[] = {
       {"io_threads", &io_threads, 0, 1024},
       {"handler_threads", &handler_threads, 0, 4096},
@@ -33,6 +35,8 @@ Status read_server_table(const toml::table& table, std::string_view source, Serv
       {"shutdown_grace_ms", &config.shutdown_grace_ms, 0, 3'600'000},
       {"requests_in_flight_max", &in_flight, 1, 1'000'000},
       {"connections_max", &connections, 1, 1'000'000},
+      {"outbound_calls_max", &outbound, 1, 4096},
+      {"outbound_calls_per_principal", &outbound_per_principal, 1, 4096},
   };
   for (const auto& [name, node] : table) {
     bool known = false;
@@ -53,6 +57,8 @@ Status read_server_table(const toml::table& table, std::string_view source, Serv
   config.handler_threads = static_cast<int32_t>(handler_threads);
   config.requests_in_flight_max = static_cast<int32_t>(in_flight);
   config.connections_max = static_cast<int32_t>(connections);
+  config.outbound_calls_max = static_cast<int32_t>(outbound);
+  config.outbound_calls_per_principal = static_cast<int32_t>(outbound_per_principal);
   return ok_status();
 }
 

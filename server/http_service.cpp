@@ -1,8 +1,10 @@
 // server/http_service.cpp — routing, limits, auth, idempotency, handler, metrics, logs.
 #include "http_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
+#include <future>
 
 #include "dialect.h"
 #include "errors.h"
@@ -22,6 +24,28 @@ bool is_mutation(std::string_view method) {
 Response render_for(const Mount* mount, const Status& status) {
   if (mount != nullptr) return mount->dialect->render_error(status);
   return default_error_response(status);
+}
+
+// The request's path with the route's secret segments replaced, for the access log.
+std::string loggable_path(const Request& request, const RouteMatch* match) {
+  // A route of this path answered for another method (405) has the same secret segments.
+  const MountedRoute* matched = match == nullptr          ? nullptr
+                                : match->route != nullptr ? match->route
+                                                          : match->path_route;
+  if (matched == nullptr || matched->spec.secret_params.empty()) return request.path;
+  const MountedRoute& route = *matched;
+  const std::vector<std::string_view> segments = split_path(request.path);
+  if (segments.size() != route.segments.size()) return route.full_pattern;
+  std::string out;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    out.push_back('/');
+    const std::string& pattern = route.segments[i];
+    const bool secret = !pattern.empty() && pattern.front() == ':' &&
+                        std::find(route.spec.secret_params.begin(), route.spec.secret_params.end(),
+                                  pattern.substr(1)) != route.spec.secret_params.end();
+    out += secret ? std::string_view("[redacted]") : segments[i];
+  }
+  return out;
 }
 
 std::string principal_label(const Principal& principal) {
@@ -153,10 +177,31 @@ Response HttpService::run_handler(const MountedRoute& route, RequestContext& con
   return context.dialect->render_error(error);
 }
 
-Response HttpService::handle(Request& request) {
+// One request on its way through the pipeline; shared with a deferred answer's completion.
+struct HttpService::Exchange {
+  Exchange(HttpService& service, std::shared_ptr<Request> request_in, Respond respond_in,
+           int64_t started)
+      : request(std::move(request_in)),
+        respond(std::move(respond_in)),
+        started_us(started),
+        prepared(service.prepare(*request)) {}
+
+  std::shared_ptr<Request> request;
+  Respond respond;
+  int64_t started_us;
+  Prepared prepared;  // its context refers to *request
+  std::optional<std::string> idempotency_key;
+  std::string scope;
+  std::atomic<bool> answered{false};
+};
+
+void HttpService::handle(std::shared_ptr<Request> request, Respond respond) {
   const int64_t started_us = monotonic_us();
-  request.request_id = request_id_for(request);
-  Prepared prepared = prepare(request);
+  request->request_id = request_id_for(*request);
+  auto exchange =
+      std::make_shared<Exchange>(*this, std::move(request), std::move(respond), started_us);
+  Prepared& prepared = exchange->prepared;
+  const Request& req = *exchange->request;
   Response response;
   Status error = prepared.refusal_status;
   if (prepared.refusal) {
@@ -169,9 +214,9 @@ Response HttpService::handle(Request& request) {
     RequestContext& context = *prepared.context;
     const std::string header = context.dialect->idempotency_header();
     std::optional<std::string_view> key;
-    if (!header.empty() && is_mutation(request.method)) key = request.header(header);
-    std::string scope =
-        context.principal.subject.empty() ? "ip:" + request.remote_ip : context.principal.subject;
+    if (!header.empty() && is_mutation(req.method)) key = req.header(header);
+    exchange->scope =
+        context.principal.subject.empty() ? "ip:" + req.remote_ip : context.principal.subject;
     IdempotencyCache::Begin begin;
     if (key && (key->empty() || key->size() > kIdempotencyKeyCharsMax)) {
       begin.error = invalid_argument(kDetailIdempotencyKeyInvalid,
@@ -179,8 +224,9 @@ Response HttpService::handle(Request& request) {
     } else if (key) {
       context.idempotency_key = std::string(*key);
       begin = parts_.idempotency->begin(
-          scope, *key, IdempotencyCache::fingerprint(request.method, request.path, request.body),
+          exchange->scope, *key, IdempotencyCache::fingerprint(req.method, req.path, req.body),
           parts_.clock->now_ms());
+      if (begin.error.ok() && !begin.replay) exchange->idempotency_key = std::string(*key);
     }
     if (!begin.error.ok()) {
       error = begin.error;
@@ -190,13 +236,56 @@ Response HttpService::handle(Request& request) {
       response.set_header("Idempotent-Replayed", "true");
     } else {
       response = run_handler(*prepared.match.route, context, error);
-      if (key) parts_.idempotency->finish(scope, *key, response);
+      if (response.deferred) return answer_later(exchange, std::move(response.deferred));
     }
   }
+  finish(*exchange, std::move(response), error);
+}
+
+void HttpService::answer_later(const std::shared_ptr<Exchange>& exchange,
+                               std::function<void(ResponseCompletion)> start) {
+  auto complete = [this, exchange](Result<Response> result) {
+    if (exchange->answered.exchange(true)) return;
+    const Dialect& dialect = *exchange->prepared.context->dialect;
+    Status error;
+    Response response;
+    if (result.ok() && !result->deferred) {
+      response = std::move(result).value();
+    } else {
+      error = result.ok()
+                  ? internal_error("unexpected_exception", "a deferred answer deferred again")
+                  : result.status();
+      response = dialect.render_error(error);
+    }
+    finish(*exchange, std::move(response), error);
+  };
+  try {
+    start(complete);
+  } catch (const std::exception& exception) {
+    complete(internal_error("unexpected_exception", exception.what()));
+  } catch (...) {
+    complete(internal_error("unexpected_exception", "unknown exception"));
+  }
+}
+
+void HttpService::finish(Exchange& exchange, Response response, const Status& error) {
+  if (exchange.idempotency_key) {
+    parts_.idempotency->finish(exchange.scope, *exchange.idempotency_key, response);
+  }
+  const Request& request = *exchange.request;
   response.set_header("Request-Id", request.request_id);
-  record(request, &prepared.match, response, error, started_us,
-         prepared.context ? &prepared.context->principal : nullptr);
-  return response;
+  record(request, &exchange.prepared.match, response, error, exchange.started_us,
+         exchange.prepared.context ? &exchange.prepared.context->principal : nullptr);
+  Respond respond = std::move(exchange.respond);
+  respond(std::move(response));
+}
+
+Response HttpService::handle_and_wait(std::shared_ptr<Request> request) {
+  std::promise<Response> answer;
+  std::future<Response> future = answer.get_future();
+  handle(std::move(request),
+         [&answer](Response response) { answer.set_value(std::move(response)); });
+  return future.get();
 }
 
 void HttpService::record(const Request& request, const RouteMatch* match, const Response& response,
@@ -211,7 +300,7 @@ void HttpService::record(const Request& request, const RouteMatch* match, const 
                       .request_id = request.request_id,
                       .remote_ip = request.remote_ip,
                       .method = request.method,
-                      .path = request.path,
+                      .path = loggable_path(request, match),
                       .route = route,
                       .dialect = dialect,
                       .status = response.status,

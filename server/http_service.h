@@ -3,8 +3,10 @@
 // handle() runs, in order: route match (404/405 in the owning dialect's format) → IP-keyed
 // rate limits → the dialect's authenticate() → the route's Access check → principal-keyed
 // rate limits → Idempotency-Key reservation or replay (mutations only) → the handler, with
-// every exception caught → metrics and one access-log line. It never throws. prepare() runs
-// the same steps up to the handler, for WebSocket upgrades the transport hands over.
+// every exception caught → metrics and one access-log line. It never throws. A handler that
+// answers later (Response::later, for outbound calls) releases the handler thread; the
+// idempotency record, metrics and log line are then written when its answer arrives. prepare()
+// runs the same steps up to the handler, for WebSocket upgrades the transport hands over.
 //
 // Thread-safety: handle() and prepare() run concurrently on the handler pool; everything they
 // touch is thread-safe or immutable after construction.
@@ -12,6 +14,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -42,7 +45,12 @@ class HttpService {
  public:
   explicit HttpService(ServiceParts parts);
 
-  Response handle(Request& request);
+  using Respond = std::function<void(Response)>;
+  // Runs the pipeline for `request` and calls `respond` exactly once with the answer: before
+  // returning, or — when the handler answers later — on the thread that completes it.
+  void handle(std::shared_ptr<Request> request, Respond respond);
+  // handle(), waiting for a deferred answer (tests and the fuzz target).
+  Response handle_and_wait(std::shared_ptr<Request> request);
 
   // The outcome of routing and checks, before the handler.
   struct Prepared {
@@ -65,7 +73,11 @@ class HttpService {
  private:
   std::optional<Response> check_rate_limits(const RouteMatch& match, const Request& request,
                                             const Principal* principal, bool principal_keyed);
+  struct Exchange;
   Response run_handler(const MountedRoute& route, RequestContext& context, Status& error);
+  void answer_later(const std::shared_ptr<Exchange>& exchange,
+                    std::function<void(ResponseCompletion)> start);
+  void finish(Exchange& exchange, Response response, const Status& error);
 
   ServiceParts parts_;
   std::atomic<uint64_t> next_request_number_{1};

@@ -35,6 +35,25 @@ bool percent_decode(std::string_view text, bool plus_is_space, std::string& out)
 
 }  // namespace
 
+Response Response::later(std::function<void(ResponseCompletion)> start) {
+  Response response;
+  response.deferred = std::move(start);
+  return response;
+}
+
+std::optional<std::string_view> bearer_token(std::string_view authorization) {
+  constexpr std::string_view kScheme = "bearer";
+  if (authorization.size() <= kScheme.size() ||
+      ascii_lower(authorization.substr(0, kScheme.size())) != kScheme) {
+    return std::nullopt;
+  }
+  std::string_view rest = authorization.substr(kScheme.size());
+  if (rest.front() != ' ') return std::nullopt;
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  if (rest.empty()) return std::nullopt;
+  return rest;
+}
+
 std::string ascii_lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -15,7 +16,13 @@
 #include <utility>
 #include <vector>
 
+#include "marketcore/status.h"
+
 namespace mc::server {
+
+struct Response;
+// Delivers a deferred response: called exactly once, from any thread.
+using ResponseCompletion = std::function<void(Result<Response>)>;
 
 struct Request {
   std::string method;                             // upper-case: "GET", "POST", ...
@@ -38,16 +45,26 @@ struct Response {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set (by Response::later) when a handler answers later, off the request-handler thread —
+  // an outbound call: the pipeline calls it once with the completion that delivers the real
+  // answer, and ignores the other members.
+  std::function<void(ResponseCompletion)> deferred;
 
   Response& set_header(std::string name, std::string value);
   // Builds a JSON response.
   static Response json(int status, std::string body);
+  // A response that `start` produces later: it must call the completion exactly once.
+  static Response later(std::function<void(ResponseCompletion)> start);
 };
 
 // Splits a request target into its decoded path and decoded query parameters. Returns false
 // when the target is not an origin-form path or has a malformed percent escape.
 bool split_target(std::string_view target, std::string& path,
                   std::multimap<std::string, std::string>& query);
+
+// The credentials of an Authorization value with the Bearer scheme (matched case-insensitively,
+// RFC 9110 §11.1), or nullopt for another scheme or no credentials.
+std::optional<std::string_view> bearer_token(std::string_view authorization);
 
 // Lower-cases ASCII letters.
 std::string ascii_lower(std::string_view text);

@@ -2,6 +2,7 @@
 #include "idempotency_cache.h"
 
 #include "errors.h"
+#include "json/canonical_json.h"
 #include "marketcore/crypto.h"
 #include "marketcore/encoding.h"
 
@@ -23,7 +24,12 @@ std::string IdempotencyCache::fingerprint(std::string_view method, std::string_v
   text.push_back('\n');
   text.append(path);
   text.push_back('\n');
-  text.append(body);
+  // A JSON body is compared as a value: whitespace and key order do not make another request.
+  if (std::optional<std::string> canonical = json::canonical_json(body)) {
+    text.append("json:").append(*canonical);
+  } else {
+    text.append("bytes:").append(body);
+  }
   const crypto::Digest32 digest = crypto::sha256(text);
   return encoding::hex_encode(crypto::digest_bytes(digest));
 }

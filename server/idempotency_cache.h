@@ -1,6 +1,7 @@
 // server/idempotency_cache.h — replay of HTTP responses by (principal, Idempotency-Key).
 //
-// The first request with a key reserves it (bound to a SHA-256 of method, path and body); a
+// The first request with a key reserves it (bound to a SHA-256 of method, path and body — a
+// JSON body in its canonical form, so whitespace and key order do not matter); a
 // concurrent second one gets idempotency_key_in_use (409) and a later one either the stored
 // response (replayed) or, with another method/path/body, idempotency_key_reused (409).
 // Responses with a 5xx status are not kept (the client should retry). Entries expire after
@@ -40,7 +41,7 @@ class IdempotencyCache {
   // Stores the response of a reserved key (5xx responses release the key instead).
   void finish(std::string_view scope, std::string_view key, const Response& response);
 
-  // SHA-256 hex of method, path and body.
+  // SHA-256 hex of method, path and body (a JSON body canonicalized, json/canonical_json.h).
   static std::string fingerprint(std::string_view method, std::string_view path,
                                  std::string_view body);
 

@@ -114,6 +114,7 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
       if (!segments_match(route, segments, nullptr)) continue;
       if (route.spec.method != method && !(method == "HEAD" && route.spec.method == "GET")) {
         method_mismatch = true;
+        if (result.path_route == nullptr) result.path_route = &route;
         if (result.route == nullptr) result.mount = mount.get();
         continue;
       }

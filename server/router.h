@@ -86,6 +86,9 @@ struct RouteSpec {
   std::string summary;                    // one line, used by docs
   std::vector<std::string> query_params;  // documented query parameters
   int success_status = 200;               // documented success status
+  // Captured segments that are capabilities (a checkout session id): the access log writes
+  // "[redacted]" in their place.
+  std::vector<std::string> secret_params;
 };
 
 struct MountedRoute {
@@ -102,8 +105,9 @@ struct Mount {
 };
 
 struct RouteMatch {
-  const Mount* mount = nullptr;         // the dialect owning the path, or nullptr
-  const MountedRoute* route = nullptr;  // nullptr when not found or wrong method
+  const Mount* mount = nullptr;              // the dialect owning the path, or nullptr
+  const MountedRoute* route = nullptr;       // nullptr when not found or wrong method
+  const MountedRoute* path_route = nullptr;  // wrong method: a route of this path (for logs)
   PathParams params;
   Status error;  // not_found/"route_not_found" or invalid_argument/"method_not_allowed"
 };

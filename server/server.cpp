@@ -227,6 +227,16 @@ Result<std::unique_ptr<Server>> Server::create(ServerConfig config) {
   auto impl = std::make_unique<Impl>();
   impl->context.config = std::move(config);
   MC_TRY(impl->open_engine());
+  const ServerConfig& limits = impl->context.config;
+  impl->context.outbound = std::make_unique<OutboundCalls>(
+      OutboundLimits{.calls_max = limits.outbound_calls_max,
+                     .per_principal_max = limits.outbound_calls_per_principal});
+  impl->context.metrics.declare("marketcore_outbound_calls_in_flight", "gauge",
+                                "Outbound calls (agent execution, verifiers) in progress.");
+  impl->context.metrics.add_collector([outbound = impl->context.outbound.get()](Metrics& metrics) {
+    metrics.set_gauge("marketcore_outbound_calls_in_flight", "",
+                      static_cast<double>(outbound->in_flight()));
+  });
   MC_TRY(impl->mount_dialects());
   MC_TRY(impl->bind());
   return std::unique_ptr<Server>(new Server(std::move(impl)));
@@ -245,6 +255,9 @@ Status Server::mount(std::string prefix, std::shared_ptr<Dialect> dialect, bool 
 
 ServerContext& Server::context() {
   return impl_->context;
+}
+HttpService& Server::service() {
+  return *impl_->service;
 }
 uint16_t Server::port() const {
   return impl_->listener->port();
@@ -285,6 +298,7 @@ Status Server::run() {
   impl.io.run();
   for (std::thread& thread : threads) thread.join();
   impl.handlers->join();
+  impl.context.outbound->join();
   for (size_t i = impl.components.size(); i-- > 0;) impl.components[i]->stop();
   progress_line("stopped");
   return ok_status();

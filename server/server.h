@@ -15,6 +15,7 @@
 
 #include "background.h"
 #include "config.h"
+#include "http_service.h"
 #include "marketcore/status.h"
 #include "router.h"
 #include "server_context.h"
@@ -32,6 +33,9 @@ class Server {
   Status mount(std::string prefix, std::shared_ptr<Dialect> dialect, bool exclusive = true);
   ServerContext& context();
   uint16_t port() const;
+  // The request pipeline, for in-process drivers (the request fuzz target) that feed it
+  // requests without the network.
+  HttpService& service();
 
   // Serves until a signal or stop(). Returns the first error of start-up, else ok.
   Status run();

@@ -22,6 +22,7 @@
 #include "marketcore/engine.h"
 #include "marketcore/ledger.h"
 #include "metrics.h"
+#include "outbound/outbound_calls.h"
 #include "webhook_renderer.h"
 
 namespace mc::server {
@@ -45,6 +46,9 @@ struct ServerContext {
   // Background components a dialect needs beside its routes (HumanOps verification); added
   // while dialects are constructed, started by Server::run after the due-work scheduler.
   std::vector<std::unique_ptr<BackgroundComponent>> dialect_components;
+  // Slow calls to client-chosen machines (agent endpoints, verifiers) run here, never on a
+  // request-handler thread; created before the dialects, joined when the server stops.
+  std::unique_ptr<OutboundCalls> outbound;
   std::atomic<bool> ready{false};     // markets ensured and listening
   std::atomic<bool> draining{false};  // shutdown began
 };

@@ -132,8 +132,6 @@ struct ServiceOptions {
   std::string marketplace_url = "https://agentmarket.space";
   // Time limit of one execute call; unset: the market's "execute_timeout_ms" (30 s).
   std::optional<int64_t> execute_timeout_ms;
-  // Resolver for webhook and endpoint URL checks (default: getaddrinfo).
-  HostResolver resolver = resolve_host_addresses;
 };
 
 class Service {

@@ -255,11 +255,10 @@ struct Payout {
 
 struct ServiceOptions {
   bool test_mode = true;
-  std::shared_ptr<ChainConfirmer> chain;           // production USDC (null: refused)
-  std::shared_ptr<PaymentProvider> payments;       // null: instant in test mode, else refused
-  std::shared_ptr<PayoutProvider> payouts;         // null: instant in test mode, else refused
-  std::shared_ptr<KycProvider> kyc;                // null: KYC changes only by the host's hand
-  HostResolver resolver = resolve_host_addresses;  // for callback URL checks
+  std::shared_ptr<ChainConfirmer> chain;      // production USDC (null: refused)
+  std::shared_ptr<PaymentProvider> payments;  // null: instant in test mode, else refused
+  std::shared_ptr<PayoutProvider> payouts;    // null: instant in test mode, else refused
+  std::shared_ptr<KycProvider> kyc;           // null: KYC changes only by the host's hand
 };
 
 class Service {

@@ -19,10 +19,11 @@
 // The rules (URL policy, retry policy, signing) are pure functions below, so they are tested
 // without a network; the host only runs the HTTP client.
 //
-// URL policy: https only, and every resolved address public (no private, loopback, link-local,
-// CGNAT, multicast, unspecified or reserved address), checked at registration and again on the
-// addresses the host resolved before each attempt (DNS rebinding). A market in test mode also
-// accepts loopback addresses, over http or https.
+// URL policy: https only, no user info, and every address connected to public (no private,
+// loopback, link-local, CGNAT, multicast, unspecified or reserved address). Registration checks
+// the URL's form (and a literal address) without resolving the host; the addresses the host
+// resolves to are checked before each attempt, on the addresses actually connected to (DNS
+// rebinding). A market in test mode also accepts loopback addresses, over http or https.
 //
 // Thread-safety: the free functions are pure. WebhookRegistry is a cheap handle over the
 // engine's store (Engine::webhooks()); it is thread-safe and valid while the Engine lives.
@@ -251,16 +252,14 @@ struct DueWebhookDelivery {
 
 class WebhookRegistry {
  public:
-  // Checks the URL (check_webhook_url with the market's test mode, then every resolved address
-  // through `resolver`), generates the secret and stores the endpoint, its cursor at the end of
-  // the outbox (it receives events from now on). invalid_argument for the URL (see above),
-  // "webhook_event_types_invalid", "webhook_signature_header_invalid";
-  // not_found/"market_not_found", "party_not_found" (or a party of another market).
-  Result<CreatedWebhookEndpoint> create_endpoint(const NewWebhookEndpoint& request,
-                                                 const HostResolver& resolver);
-  Result<CreatedWebhookEndpoint> create_endpoint(const NewWebhookEndpoint& request) {
-    return create_endpoint(request, resolve_host_addresses);
-  }
+  // Checks the URL's form (check_webhook_url with the market's test mode: a literal address
+  // must be allowed; a host name is not resolved here, so registration never waits on DNS —
+  // the addresses connected to are checked at each delivery), generates the secret and stores
+  // the endpoint, its cursor at the end of the outbox (it receives events from now on).
+  // invalid_argument for the URL (see above), "webhook_event_types_invalid",
+  // "webhook_signature_header_invalid"; not_found/"market_not_found", "party_not_found" (or a
+  // party of another market).
+  Result<CreatedWebhookEndpoint> create_endpoint(const NewWebhookEndpoint& request);
   // not_found/"webhook_endpoint_not_found".
   Result<WebhookEndpoint> endpoint(WebhookEndpointId id);
   // Active endpoints of a market; with `party`, that party's only.

@@ -9,8 +9,6 @@
 namespace mc::server::native {
 namespace {
 
-constexpr std::string_view kBearer = "Bearer ";
-
 const char* error_type(const Status& status) {
   const std::string& detail = status.detail();
   if (detail == kDetailIdempotencyKeyReused || detail == kDetailIdempotencyKeyInUse ||
@@ -53,10 +51,11 @@ class NativeDialect final : public Dialect {
   Result<Principal> authenticate(const Request& request) const override {
     const std::optional<std::string_view> header = request.header("authorization");
     if (!header) return Principal{};
-    if (header->substr(0, kBearer.size()) != kBearer || header->size() == kBearer.size()) {
+    const std::optional<std::string_view> bearer = bearer_token(*header);
+    if (!bearer) {
       return unauthenticated("malformed_authorization", "use Authorization: Bearer <API key>");
     }
-    const std::string_view token = header->substr(kBearer.size());
+    const std::string_view token = *bearer;
     ServerContext& context = context_;
     const std::string& admin_key = context.config.admin_key;
     if (!admin_key.empty() && crypto::constant_time_equal(token, admin_key)) {

@@ -41,10 +41,6 @@ class ScriptedLlm final : public mc::LlmClient {
   }
 };
 
-mc::Result<std::vector<std::string>> loopback(const std::string&) {
-  return std::vector<std::string>{"127.0.0.1"};
-}
-
 struct Market {
   mc::scenario::Scenario s{"agentmarket"};
   mc::auth::ApiKeys keys{s.engine->auth_stores().api_keys, s.clock};
@@ -56,7 +52,7 @@ struct Market {
   explicit Market(bool with_llm = false) {
     if (with_llm) llm = std::make_shared<ScriptedLlm>();
     service = std::make_unique<am::Service>(*s.engine, s.market, keys, endpoint, llm,
-                                            am::ServiceOptions{.resolver = loopback});
+                                            am::ServiceOptions{});
   }
 
   am::RegisteredAgent add(std::string name, std::vector<std::string> capabilities = {"coding"},
@@ -126,6 +122,24 @@ TEST_CASE("agentmarket: register gives a key, 100 credits, and bad input changes
   m.check_conservation();
 }
 
+TEST_CASE("agentmarket: URLs are checked by form only, never resolved at registration") {
+  Market m;
+  // .invalid never resolves (RFC 6761): registering it must not depend on DNS at all.
+  const am::RegisteredAgent bot = m.add(
+      "Remote", {"coding"},
+      {.endpoint_url = "https://agent.invalid/run", .webhook_url = "https://hooks.invalid/in"});
+  CHECK(bot.profile.party.endpoint_url == "https://agent.invalid/run");
+  CHECK_FALSE(bot.webhook_secret.empty());
+  CHECK(m.service->set_webhook(bot.profile.party.id, "https://other.invalid/in").ok());
+  auto refused = [&](const char* url) {
+    return m.service->register_agent({.name = "X", .endpoint_url = url}).status().detail();
+  };
+  CHECK(refused("https://user:secret@agent.example.com/") == "webhook_url_invalid");
+  CHECK(refused("https://10.1.2.3/run") == "webhook_url_forbidden_address");
+  CHECK(refused("ftp://agent.example.com/") == "webhook_url_invalid");
+  m.check_conservation();
+}
+
 TEST_CASE("agentmarket: one owner_email registers many agents") {
   Market m;
   const am::RegisteredAgent first = m.add("BotOne", {"coding"}, {.owner_email = "me@example.com"});
@@ -144,8 +158,7 @@ TEST_CASE("agentmarket: a signup bonus that fails leaves no agent and no key beh
   config.name = "agentmarket_big_bonus";
   config.config_json = R"({"signup_credits":2000000000})";
   const mc::Market market = m.s.engine->ensure_market(config).value();
-  am::Service service(*m.s.engine, market, m.keys, m.endpoint, nullptr,
-                      am::ServiceOptions{.resolver = loopback});
+  am::Service service(*m.s.engine, market, m.keys, m.endpoint, nullptr, am::ServiceOptions{});
   auto refused = service.register_agent({.name = "Greedy", .owner_email = "me@example.com"});
   CHECK(refused.status().detail() == "amount_too_large");
   CHECK(m.s.engine->parties(market.id, std::nullopt, 100, 0).value().empty());

@@ -25,10 +25,6 @@ constexpr int64_t kDay = kMillisecondsPerDay;
 constexpr const char* kPhysicalLocation =
     R"({"lat":40.7128,"lng":-74.006,"address":"123 Main St"})";
 
-mc::Result<std::vector<std::string>> loopback(const std::string&) {
-  return std::vector<std::string>{"127.0.0.1"};
-}
-
 class ScriptedVerifier final : public ho::Verifier {
  public:
   mc::Result<ho::GuardianResult> answer = ho::GuardianResult{"APPROVE", 95, "All proof met."};
@@ -65,7 +61,6 @@ struct Market {
   int64_t next_hash = 0;
 
   explicit Market(ho::ServiceOptions options = {}) {
-    options.resolver = loopback;
     service = std::make_unique<ho::Service>(*s.engine, s.market, keys, options);
   }
 

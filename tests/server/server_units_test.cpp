@@ -258,14 +258,14 @@ TEST_CASE("metrics: counters, histograms and label escaping in text format") {
 
 TEST_CASE("idempotency cache: reserve, replay, mismatch, in progress, 5xx released") {
   IdempotencyCache cache(10, 1000);
-  const std::string hash = IdempotencyCache::fingerprint("POST", "/v1/x", "{}");
+  const std::string hash = IdempotencyCache::fingerprint("POST", "/v1/x", R"({"a":1})");
   CHECK(cache.begin("p", "k", hash, 0).error.ok());
   CHECK(cache.begin("p", "k", hash, 1).error.detail() == kDetailIdempotencyKeyInUse);
   cache.finish("p", "k", Response::json(201, "body"));
   auto replay = cache.begin("p", "k", hash, 2);
   REQUIRE(replay.replay.has_value());
   CHECK(replay.replay->body == "body");
-  CHECK(cache.begin("p", "k", IdempotencyCache::fingerprint("POST", "/v1/x", "{ }"), 3)
+  CHECK(cache.begin("p", "k", IdempotencyCache::fingerprint("POST", "/v1/x", R"({"a":2})"), 3)
             .error.detail() == kDetailIdempotencyKeyReused);
   CHECK(cache.begin("other", "k", hash, 3).error.ok());  // scoped per principal
   CHECK(cache.begin("p", "k5", hash, 3).error.ok());

@@ -7,6 +7,7 @@
 
 #include "../../errors.h"
 #include "../../json_request.h"
+#include "../../outbound/outbound_calls.h"
 #include "agentmarket_render.h"
 #include "http_agent_client.h"
 #include "marketcore/agentmarket.h"
@@ -24,7 +25,8 @@ constexpr DetailRow<std::string_view> kMessageByDetail[] = {
 
 class AgentMarketDialect final : public Dialect {
  public:
-  explicit AgentMarketDialect(std::shared_ptr<Service> service) : service_(std::move(service)) {}
+  AgentMarketDialect(std::shared_ptr<Service> service, OutboundCalls& outbound)
+      : service_(std::move(service)), outbound_(outbound) {}
 
   std::string name() const override { return "agentmarket"; }
   std::string default_prefix() const override { return "/agentmarket/api"; }
@@ -87,8 +89,11 @@ class AgentMarketDialect final : public Dialect {
   Result<Response> complete_task(RequestContext& context);
   Result<Response> wallet(RequestContext& context);
   Result<Response> execute(RequestContext& context);
+  Result<Response> run_execution(const Principal& principal,
+                                 const mc::agentmarket::ExecuteRequest& request);
 
   std::shared_ptr<Service> service_;
+  OutboundCalls& outbound_;
 };
 
 Result<int64_t> list_limit(const Service& service, const Request& request) {
@@ -231,14 +236,30 @@ Result<Response> AgentMarketDialect::wallet(RequestContext& context) {
   return envelope(200, std::move(out).take(), balance);
 }
 
+// The call to the hired agent may take up to the execute time limit, so it runs on the
+// outbound pool (a slot per call, admitted per principal); the handler thread is released and
+// the client gets the same synchronous answer when the call completes.
 Result<Response> AgentMarketDialect::execute(RequestContext& context) {
   MC_TRY_ASSIGN(JsonBody body, JsonBody::parse(context.request.body));
   mc::agentmarket::ExecuteRequest request;
   MC_TRY_ASSIGN(request.agent_id, body.required_string("agent_id"));
   MC_TRY_ASSIGN(request.task_description, body.required_string("task_description"));
   MC_TRY_ASSIGN(request.budget, body.required_int64("budget"));
+  Result<OutboundCalls::Slot> admitted = outbound_.admit(context.principal.subject);
+  if (!admitted.ok()) return outbound_refusal(*this, admitted.status(), outbound_.limits());
+  auto slot = std::make_shared<OutboundCalls::Slot>(std::move(admitted).value());
+  return Response::later([this, slot, principal = context.principal,
+                          request = std::move(request)](ResponseCompletion done) {
+    outbound_.run(std::move(*slot), [this, principal, request, done = std::move(done)] {
+      done(run_execution(principal, request));
+    });
+  });
+}
+
+Result<Response> AgentMarketDialect::run_execution(const Principal& principal,
+                                                   const mc::agentmarket::ExecuteRequest& request) {
   MC_TRY_ASSIGN(mc::agentmarket::Execution execution,
-                service_->execute(context.principal.party_id, request));
+                service_->execute(principal.party_id, request));
   if (execution.succeeded) {
     json::JsonWriter out;
     out.begin_object();
@@ -246,7 +267,7 @@ Result<Response> AgentMarketDialect::execute(RequestContext& context) {
     out.key("status").value(execution.task.job.state);
     out.key("result").value(execution.result);
     out.end_object();
-    return envelope(200, std::move(out).take(), balance_of(context.principal));
+    return envelope(200, std::move(out).take(), balance_of(principal));
   }
   const bool timed_out = execution.failure.code() == Code::deadline_exceeded;
   json::JsonWriter out;
@@ -259,7 +280,7 @@ Result<Response> AgentMarketDialect::execute(RequestContext& context) {
   out.key("task_id").value(execution.task.id);
   out.key("status").value(execution.task.job.state);
   out.end_object();
-  if (std::optional<int64_t> balance = balance_of(context.principal)) {
+  if (std::optional<int64_t> balance = balance_of(principal)) {
     out.key("balance").value(*balance);
   }
   out.end_object();
@@ -367,7 +388,7 @@ std::shared_ptr<Dialect> make_agentmarket_dialect(ServerContext& context) {
     return std::optional<RenderedWebhook>(
         RenderedWebhook{.body = std::move(message->body), .headers = std::move(message->headers)});
   };
-  return std::make_shared<AgentMarketDialect>(std::move(service));
+  return std::make_shared<AgentMarketDialect>(std::move(service), *context.outbound);
 }
 
 }  // namespace mc::server::agentmarket

@@ -30,9 +30,7 @@ Response rpc_http_error(int status, std::string_view message) {
 
 std::optional<std::string_view> api_key_of(const Request& request) {
   if (auto key = request.header("x-api-key")) return key;
-  if (auto authorization = request.header("authorization")) {
-    if (authorization->substr(0, 7) == "Bearer ") return authorization->substr(7);
-  }
+  if (auto authorization = request.header("authorization")) return bearer_token(*authorization);
   return std::nullopt;
 }
 

@@ -65,8 +65,10 @@ std::shared_ptr<const OperatorAuth> OperatorAuth::from_environment(
 
 Result<std::optional<std::string>> OperatorAuth::identity(const Request& request) const {
   const std::optional<std::string_view> authorization = request.header("authorization");
-  if (authorization && authorization->substr(0, 7) == "Bearer ") {
-    const std::string_view token = authorization->substr(7);
+  const std::optional<std::string_view> bearer =
+      authorization ? bearer_token(*authorization) : std::nullopt;
+  if (bearer) {
+    const std::string_view token = *bearer;
     Result<auth::JwtClaims> claims =
         keys_->hs256 ? keys_->hs256->verify(token, clock_->now_ms(), keys_->validation)
         : keys_->public_key

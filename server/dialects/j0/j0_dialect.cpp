@@ -12,7 +12,6 @@
 namespace mc::server::j0 {
 namespace {
 
-constexpr std::string_view kBearer = "Bearer ";
 // Hardhat's first development account: a test-mode default nobody mistakes for production.
 constexpr const char* kTestDepositAddress = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 
@@ -58,10 +57,9 @@ class J0Dialect final : public Dialect {
   Result<Principal> authenticate(const Request& request) const override {
     const std::optional<std::string_view> header = request.header("authorization");
     if (header) {
-      if (header->substr(0, kBearer.size()) != kBearer) {
-        return unauthenticated("invalid_token", "Use Authorization: Bearer <token>");
-      }
-      return principal_for(header->substr(kBearer.size()));
+      const std::optional<std::string_view> token = bearer_token(*header);
+      if (!token) return unauthenticated("invalid_token", "Use Authorization: Bearer <token>");
+      return principal_for(*token);
     }
     if (auto token = cookie_value(request, kCookieName); token && !token->empty()) {
       Result<Principal> principal = principal_for(*token);

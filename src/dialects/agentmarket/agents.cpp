@@ -4,8 +4,8 @@
 // Registration checks everything before it writes anything, so bad input changes nothing;
 // the agent, its signup credits and its API key are then one engine write unit
 // (Engine::register_party with RegisterParty), so a failure leaves no agent without a key.
-// The webhook endpoint is set after that unit (it resolves the URL's host, which no write
-// unit may wait for).
+// The webhook endpoint is set after that unit. URLs are checked by form only: no DNS lookup
+// of a client-chosen name happens in the request path.
 // A webhook URL gets a delivery endpoint in the engine's WebhookRegistry (scheme sha256,
 // header X-AgentMarket-Signature, event task.posted) for queueing and retries, and a secret
 // of its own kept in the agent's profile: the secret outlives URL changes and is returned
@@ -20,23 +20,17 @@ namespace {
 
 constexpr const char* kSignatureHeader = "x-agentmarket-signature";
 
-// check_webhook_url with the seed's wording and `param` as the field.
-Status check_url(std::string_view url, bool test_mode, const HostResolver& resolver,
-                 const std::string& param) {
+// check_webhook_url with the seed's wording and `param` as the field. Only the URL's form is
+// checked here (https, no credentials, no literal non-public address): its host is never
+// resolved in the request path, so a slow or failing DNS cannot hold a request. The addresses
+// actually connected to are checked when the endpoint is called or a webhook delivered.
+Status check_url(std::string_view url, bool test_mode, const std::string& param) {
   Result<WebhookUrl> parsed = check_webhook_url(url, test_mode);
   if (!parsed.ok()) {
     const Status& status = parsed.status();
     std::string message = param + ": " + status.message();
     if (status.detail() == "webhook_url_not_https") message = param + " must start with https://";
     return Status(status.code(), status.detail(), message, param);
-  }
-  Result<std::vector<std::string>> addresses = resolver(parsed->host);
-  Status checked =
-      addresses.ok() ? check_webhook_addresses(*addresses, test_mode) : addresses.status();
-  if (!checked.ok()) {
-    return Status(Code::invalid_argument,
-                  checked.detail().empty() ? "invalid_value" : checked.detail(),
-                  param + ": " + checked.message(), param);
   }
   return ok_status();
 }
@@ -61,10 +55,10 @@ Result<RegisteredAgent> Service::register_agent(const NewAgent& request) {
   NewAgent agent = request;
   MC_TRY(internal::check_new_agent(agent));
   if (!agent.endpoint_url.empty()) {
-    MC_TRY(check_url(agent.endpoint_url, options_.test_mode, options_.resolver, "endpoint_url"));
+    MC_TRY(check_url(agent.endpoint_url, options_.test_mode, "endpoint_url"));
   }
   if (!agent.webhook_url.empty()) {
-    MC_TRY(check_url(agent.webhook_url, options_.test_mode, options_.resolver, "webhook_url"));
+    MC_TRY(check_url(agent.webhook_url, options_.test_mode, "webhook_url"));
   }
   internal::ProfileFields fields{.description = agent.description,
                                  .price_per_task = agent.price_per_task,
@@ -175,7 +169,7 @@ Result<WebhookSetting> Service::set_webhook(PartyId agent, const std::string& ur
   if (url.empty()) {
     return invalid_argument("missing_param", "webhook_url is required", "webhook_url");
   }
-  MC_TRY(check_url(url, options_.test_mode, options_.resolver, "webhook_url"));
+  MC_TRY(check_url(url, options_.test_mode, "webhook_url"));
   MC_TRY_ASSIGN(Party party, engine_.party(agent));
   internal::ProfileFields fields = internal::read_profile(party);
   const bool first = fields.webhook_secret.empty();
@@ -189,8 +183,7 @@ Result<WebhookSetting> Service::set_webhook(PartyId agent, const std::string& ur
                                           .url = url,
                                           .scheme = WebhookScheme::sha256,
                                           .signature_header = kSignatureHeader,
-                                          .event_types = {"task.posted"}},
-                                         options_.resolver));
+                                          .event_types = {"task.posted"}}));
   const int64_t previous = fields.webhook_endpoint_id;
   fields.webhook_endpoint_id = created.endpoint.id;
   MC_TRY(

@@ -55,7 +55,7 @@ Status Service::ensure_callback_endpoint(PartyId agent, const std::string& url) 
                              .scheme = WebhookScheme::hex,
                              .signature_header = "X-HumanOps-Signature"};
   for (const char* type : kCallbackEvents) request.event_types.emplace_back(type);
-  Result<CreatedWebhookEndpoint> created = webhooks.create_endpoint(request, options_.resolver);
+  Result<CreatedWebhookEndpoint> created = webhooks.create_endpoint(request);
   if (!created.ok()) {
     const Status status = created.status();
     if (status.code() == Code::invalid_argument) {
