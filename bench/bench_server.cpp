@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "loopback_http.h"
 #include "marketcore/ethereum.h"
 #include "marketcore/wallet_auth.h"
 
@@ -31,50 +32,14 @@ namespace {
 
 constexpr const char* kAdminKey = "bench-admin-secret-0123456789abcdef";
 
-int env_int(const char* name, int fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && std::atoi(value) > 0 ? std::atoi(value) : fallback;
-}
+using bench::env_int;
+using bench::free_port;
 
-uint16_t free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-// One HTTP/1.1 request with Connection: close; returns "" on failure, else status line + body.
+// One request; `bearer` (when not empty) is sent as an Authorization: Bearer credential.
 std::string http(uint16_t port, const std::string& method, const std::string& target,
-                 const std::string& body, const std::string& authorization) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-    close(fd);
-    return "";
-  }
-  std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-  if (!authorization.empty()) request += "Authorization: Bearer " + authorization + "\r\n";
-  request += "Content-Type: application/json\r\nConnection: close\r\nContent-Length: " +
-             std::to_string(body.size()) + "\r\n\r\n" + body;
-  if (write(fd, request.data(), request.size()) < 0) {
-    close(fd);
-    return "";
-  }
-  std::string response;
-  char buffer[4096];
-  ssize_t got = 0;
-  while ((got = read(fd, buffer, sizeof buffer)) > 0)
-    response.append(buffer, static_cast<size_t>(got));
-  close(fd);
-  return response;
+                 const std::string& body, const std::string& bearer) {
+  return bench::http(port, method, target, body,
+                     bearer.empty() ? "" : "Authorization: Bearer " + bearer + "\r\n");
 }
 
 // The value after "name": in a JSON text (a number or a quoted string), or "".
