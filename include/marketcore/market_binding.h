@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "marketcore/api_keys.h"
 #include "marketcore/engine.h"
 #include "marketcore/status.h"
 
@@ -77,6 +78,11 @@ class MarketBinding {
   // The party of a wallet, registered (kind "wallet") on first use; safe under concurrent
   // first logins of one wallet.
   Result<Party> party_for_wallet(std::string_view wallet_address) const;
+  // The party of this market that owns `api_key`, a key minted with `prefix` (and, when `kind`
+  // is not empty, a party of that kind). unauthenticated/"api_key_invalid" ("Invalid API key")
+  // for a key of another shape, an unknown or revoked key, or a party elsewhere.
+  Result<Party> party_for_api_key(auth::ApiKeys& keys, std::string_view api_key,
+                                  std::string_view prefix, std::string_view kind = {}) const;
 
   // The list size to use: absent → default, above the maximum → maximum; invalid_argument
   // (param "limit") below 1.

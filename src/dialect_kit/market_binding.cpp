@@ -2,6 +2,7 @@
 #include "marketcore/market_binding.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace mc {
 
@@ -64,6 +65,26 @@ Result<Party> MarketBinding::party_for_wallet(std::string_view wallet_address) c
       {.market_id = market_.id, .kind = "wallet", .wallet_address = std::string(wallet_address)});
   if (created.ok() || created.status().code() != Code::already_exists) return created;
   return engine_->party_by_wallet(market_.id, wallet_address);  // a concurrent first login
+}
+
+Result<Party> MarketBinding::party_for_api_key(auth::ApiKeys& keys, std::string_view api_key,
+                                               std::string_view prefix,
+                                               std::string_view kind) const {
+  const Status invalid = unauthenticated("api_key_invalid", "Invalid API key");
+  if (api_key.substr(0, prefix.size()) != prefix) return invalid;
+  Result<auth::ApiKeyRecord> record = keys.authenticate(api_key);
+  if (!record.ok()) {
+    if (record.status().code() == Code::unauthenticated) return invalid;
+    return record.status();
+  }
+  int64_t id = 0;
+  const std::string& owner = record->owner_id;
+  const auto [end, error] = std::from_chars(owner.data(), owner.data() + owner.size(), id);
+  if (error != std::errc() || end != owner.data() + owner.size()) return invalid;
+  Result<Party> party = engine_->party(id);
+  if (!party.ok()) return party.status().code() == Code::not_found ? invalid : party.status();
+  if (party->market_id != market_.id || (!kind.empty() && party->kind != kind)) return invalid;
+  return party;
 }
 
 Result<int32_t> MarketBinding::list_limit(std::optional<int64_t> requested) const {

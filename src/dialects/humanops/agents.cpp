@@ -75,23 +75,7 @@ Result<RegisteredAgent> Service::register_agent(const NewAgent& agent, bool admi
 }
 
 Result<Party> Service::authenticate_agent(std::string_view api_key) {
-  const Status invalid = unauthenticated("api_key_invalid", "Invalid API key");
-  if (api_key.substr(0, 8) != api_key_prefix(options_.test_mode)) return invalid;
-  Result<auth::ApiKeyRecord> record = keys_.authenticate(api_key);
-  if (!record.ok()) {
-    if (record.status().code() == Code::unauthenticated) return invalid;
-    return record.status();
-  }
-  int64_t id = 0;
-  try {
-    id = std::stoll(record->owner_id);
-  } catch (const std::exception&) {
-    return invalid;
-  }
-  Result<Party> party = engine_.party(id);
-  if (!party.ok()) return party.status().code() == Code::not_found ? invalid : party.status();
-  if (party->market_id != market_.id || party->kind != "agent") return invalid;
-  return party;
+  return binding_.party_for_api_key(keys_, api_key, api_key_prefix(options_.test_mode), "agent");
 }
 
 Result<NewKey> Service::create_key(PartyId agent, std::string label) {
