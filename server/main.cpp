@@ -5,9 +5,12 @@
 #include "config.h"
 #include "delivery/event_delivery.h"
 #include "dialects/humanops/mcp_dialect.h"
+#include "marketcore/engine.h"
 #include "server.h"
 
 int main(int argc, char** argv) {
+  // Before anything opens a database: no SQLite allocation takes the memory-statistics mutex.
+  mc::disable_sqlite_memory_statistics();
   try {
     mc::Result<mc::server::CommandLine> line = mc::server::parse_command_line(argc, argv);
     if (!line.ok()) {

@@ -130,6 +130,9 @@ Status Server::Impl::open_engine() {
                           "Write units committed inside those transactions.");
   context.metrics.declare("marketcore_commit_units_failed_total", "counter",
                           "Write units rolled back.");
+  context.metrics.declare("marketcore_commit_batches_rerun_total", "counter",
+                          "Batches run again with a savepoint per unit (a unit failed after "
+                          "writing).");
   context.metrics.declare("marketcore_commit_batch_units_largest", "gauge",
                           "Most write units one commit carried since start.");
   context.metrics.add_collector([engine = context.engine.get()](Metrics& metrics) {
@@ -140,6 +143,8 @@ Status Server::Impl::open_engine() {
                       static_cast<double>(stats.units_committed));
     metrics.set_gauge("marketcore_commit_units_failed_total", "",
                       static_cast<double>(stats.units_failed));
+    metrics.set_gauge("marketcore_commit_batches_rerun_total", "",
+                      static_cast<double>(stats.batches_rerun));
     metrics.set_gauge("marketcore_commit_batch_units_largest", "",
                       static_cast<double>(stats.batch_units_largest));
   });

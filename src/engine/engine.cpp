@@ -102,6 +102,7 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   store_options.reader_connections = options.reader_connections;
   store_options.progress = options.progress;
   store_options.queue_units_max = options.write_queue_units_max;
+  store_options.speculative_batches = options.speculative_batches;
   Result<std::unique_ptr<store::Store>> store = store::open_sqlite_store(store_options);
   if (!store.ok()) {
     return Status(Code::unavailable, "store_open_failed", store.status().to_string());
@@ -140,7 +141,8 @@ Engine::WriterStatistics Engine::writer_statistics() const {
           .batch_units_largest = stats.batch_units_largest,
           .unit_nanos = stats.unit_nanos,
           .commit_nanos = stats.commit_nanos,
-          .pages_written = stats.pages_written};
+          .pages_written = stats.pages_written,
+          .batches_rerun = stats.batches_rerun};
 }
 
 Status Engine::register_lifecycle(LifecycleDefinition definition) {

@@ -52,6 +52,10 @@ struct StoreOptions {
   // Most write() calls waiting at once; more get resource_exhausted/"write_queue_full".
   int32_t queue_units_max = 4096;
   int32_t busy_timeout_ms = 5000;
+  // Run each batch first without a savepoint per unit, and again with them only when a unit
+  // failed after writing (units must be re-runnable; see sqlite/writer.h). False runs every
+  // unit in its savepoint from the start.
+  bool speculative_batches = true;
   // Called with a one-line progress message during long start-up work (migrations).
   std::function<void(std::string_view)> progress;
 };
@@ -393,14 +397,20 @@ struct StoreStats {
   int64_t unit_nanos = 0;     // running units, with their SAVEPOINT and RELEASE
   int64_t commit_nanos = 0;   // BEGIN and COMMIT (COMMIT includes the WAL sync)
   int64_t pages_written = 0;  // database pages written to the WAL by the writer
+  // Batches whose speculative pass (no savepoints) met a unit that failed after writing, and
+  // so were rolled back and run again with a savepoint per unit.
+  int64_t batches_rerun = 0;
 };
 
 class Store {
  public:
   virtual ~Store() = default;
 
-  // Runs `unit` in the writer (group-committed, own savepoint) with `now_ms` as its time.
-  // Returns the unit's Status once the commit is durable; a failed unit leaves no trace.
+  // Runs `unit` in the writer (group-committed) with `now_ms` as its time. Returns the unit's
+  // Status once the commit is durable; a failed unit leaves no trace. `unit` may be called more
+  // than once (a batch run again with savepoints, a transaction retried): only the last call's
+  // writes and result count, so it must give the same result from the same database state,
+  // assign its outputs rather than accumulate them, and have no effect outside the store.
   // A batch commits whole or not at all. When the transaction cannot be kept whole (a failed
   // SAVEPOINT, RELEASE or ROLLBACK TO, or an I/O error or full disk that ended it), the whole
   // batch is rolled back and every unit of it gets unavailable/"store_unavailable": nothing of

@@ -57,7 +57,8 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const StoreOptions& options) {
   }
   auto markets = std::make_shared<sqlite::MarketCache>();
   auto writer = std::make_unique<sqlite::Writer>(
-      std::move(writer_connection), options.batch_units_max, options.queue_units_max, markets);
+      std::move(writer_connection), options.batch_units_max, options.queue_units_max, markets,
+      options.speculative_batches);
   auto pool = std::make_unique<sqlite::ReaderPool>(std::move(readers), markets);
   return std::unique_ptr<Store>(new SqliteStore(std::move(writer), std::move(pool)));
 }

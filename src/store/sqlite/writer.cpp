@@ -34,11 +34,12 @@ Status commit_failed(const Status& cause) {
 }  // namespace
 
 Writer::Writer(std::unique_ptr<Connection> connection, int32_t batch_units_max,
-               int32_t queue_units_max, std::shared_ptr<MarketCache> markets)
+               int32_t queue_units_max, std::shared_ptr<MarketCache> markets, bool speculative)
     : connection_(std::move(connection)),
       markets_(std::move(markets)),
       batch_units_max_(static_cast<size_t>(std::max(batch_units_max, 1))),
-      queue_units_max_(static_cast<size_t>(std::max(queue_units_max, 1))) {
+      queue_units_max_(static_cast<size_t>(std::max(queue_units_max, 1))),
+      speculative_(speculative) {
   sqlite3_commit_hook(connection_->handle(), &Writer::allow_commit, this);
 }
 
@@ -54,6 +55,10 @@ Status Writer::write(int64_t now_ms, const std::function<Status(Transaction&)>& 
   Request request;
   request.now_ms = now_ms;
   request.unit = &unit;
+  return submit(request);
+}
+
+Status Writer::submit(Request& request) {
   std::unique_lock<std::mutex> lock(mutex_);
   if (!broken_.ok()) return broken_;
   if (queue_.size() >= queue_units_max_) {
@@ -98,6 +103,7 @@ void Writer::record(Request* const* batch, size_t count, const BatchTiming& timi
   stats_.unit_nanos += timing.unit_nanos;
   stats_.commit_nanos += timing.commit_nanos;
   stats_.pages_written += timing.pages_written;
+  stats_.batches_rerun += timing.rerun ? 1 : 0;
   int64_t committed = 0;
   for (size_t i = 0; i < count; ++i) committed += batch[i]->result.ok() ? 1 : 0;
   if (committed > 0) ++stats_.batches_committed;
@@ -107,12 +113,17 @@ void Writer::record(Request* const* batch, size_t count, const BatchTiming& timi
 }
 
 Status Writer::exclusive(const std::function<Status(Connection&)>& work) {
-  // Runs as a unit would, so it is serialized with batches by the same queue.
+  // Runs as a unit would, so it is serialized with batches by the same queue; inside its own
+  // savepoint always, because schema changes do not show in the change count.
   Status inner;
-  Status outer = write(0, [&](Transaction&) -> Status {
+  const std::function<Status(Transaction&)> unit = [&](Transaction&) -> Status {
     inner = work(*connection_);
     return inner;
-  });
+  };
+  Request request;
+  request.unit = &unit;
+  request.always_savepoint = true;
+  Status outer = submit(request);
   return inner.ok() ? outer : inner;
 }
 
@@ -131,8 +142,7 @@ void Writer::break_writer(const Status& cause) {
                    "the writer refuses writes until the store is reopened: " + cause.message());
 }
 
-Status Writer::run_unit(Request& request) {
-  MC_TRY(control(ControlStatement::savepoint));
+void Writer::call_unit(Request& request) {
   try {
     SqliteTransaction transaction(*connection_, request.now_ms, markets_.get());
     request.result = (*request.unit)(transaction);
@@ -141,6 +151,22 @@ Status Writer::run_unit(Request& request) {
   } catch (...) {
     request.result = internal_error("unit_threw", "a write unit threw");
   }
+}
+
+Status Writer::run_unit_speculatively(Request& request, bool& wrote) {
+  sqlite3* db = connection_->handle();
+  const int64_t changes_before = sqlite3_total_changes64(db);
+  call_unit(request);
+  wrote = sqlite3_total_changes64(db) != changes_before;
+  if (connection_->in_transaction()) return ok_status();
+  // SQLite rolled the whole transaction back (I/O error, full disk) inside the unit.
+  if (!request.result.ok()) return request.result;
+  return internal_error("transaction_ended", "the transaction ended inside a write unit");
+}
+
+Status Writer::run_unit(Request& request) {
+  MC_TRY(control(ControlStatement::savepoint));
+  call_unit(request);
   if (!connection_->in_transaction()) {
     // SQLite rolled the whole transaction back (I/O error, full disk) inside the unit.
     if (!request.result.ok()) return request.result;
@@ -150,6 +176,23 @@ Status Writer::run_unit(Request& request) {
   // The unit's writes stay in the transaction until ROLLBACK TO succeeds.
   MC_TRY(control(ControlStatement::rollback_to));
   return control(ControlStatement::release);
+}
+
+Writer::PassEnd Writer::run_pass(Request* const* batch, size_t count, bool speculative,
+                                 Status& cause) {
+  for (size_t i = 0; i < count; ++i) {
+    Request& request = *batch[i];
+    if (!speculative || request.always_savepoint) {
+      cause = run_unit(request);
+      if (!cause.ok()) return PassEnd::lost;
+      continue;
+    }
+    bool wrote = false;
+    cause = run_unit_speculatively(request, wrote);
+    if (!cause.ok()) return PassEnd::lost;
+    if (!request.result.ok() && wrote) return PassEnd::needs_savepoints;
+  }
+  return PassEnd::units_done;
 }
 
 void Writer::lose_batch(Request* const* batch, size_t count, const Status& cause) {
@@ -164,10 +207,29 @@ Writer::BatchTiming Writer::run_batch(Request* const* batch, size_t count) {
   auto start = std::chrono::steady_clock::now();
   Status status = control(ControlStatement::begin);
   timing.commit_nanos += nanos_since(start);
-  start = std::chrono::steady_clock::now();
-  for (size_t i = 0; i < count && status.ok(); ++i) status = run_unit(*batch[i]);
-  timing.unit_nanos += nanos_since(start);
   if (!status.ok()) {
+    lose_batch(batch, count, status);
+    return timing;
+  }
+  bool speculative = speculative_ && safe_batches_left_ == 0;
+  if (safe_batches_left_ > 0) --safe_batches_left_;
+  start = std::chrono::steady_clock::now();
+  PassEnd end = run_pass(batch, count, speculative, status);
+  if (end == PassEnd::needs_savepoints) {
+    // Take the speculative pass out whole and run the batch again, each unit in its savepoint.
+    timing.rerun = true;
+    safe_batches_left_ = kSafeBatchesAfterRerun;
+    status = control(ControlStatement::rollback);
+    if (!status.ok()) {
+      end = PassEnd::lost;
+    } else {
+      if (markets_ != nullptr) markets_->end_batch();
+      status = control(ControlStatement::begin);
+      end = status.ok() ? run_pass(batch, count, false, status) : PassEnd::lost;
+    }
+  }
+  timing.unit_nanos += nanos_since(start);
+  if (end != PassEnd::units_done) {
     lose_batch(batch, count, status);
     return timing;
   }

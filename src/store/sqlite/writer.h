@@ -3,26 +3,43 @@
 //
 // Each write() call queues a request and waits. The request at the front of the queue becomes
 // the leader: it takes up to `batch_units_max` queued requests (its own first), and on the
-// writer connection runs
+// writer connection runs them in one transaction, then hands every request of the batch its
+// result and wakes the next leader. While a leader commits (and waits for the fsync), later
+// callers queue up and share the next commit, so throughput is not bound by one fsync per
+// request. Units run on the leader's thread; their callers are blocked meanwhile, so whatever a
+// unit captured by reference stays valid.
+//
+// A batch runs speculatively first, without a savepoint per unit:
+//     BEGIN IMMEDIATE; <unit 1>; <unit 2>; ...; COMMIT
+// A unit that fails before writing a row (most refusals: the engine checks, then writes)
+// needs nothing undone, and the batch goes on. A unit that fails after writing has writes in
+// the transaction that only a savepoint could take out; the leader then rolls the speculative
+// transaction back and runs the whole batch again with a savepoint around each unit:
 //     BEGIN IMMEDIATE
 //       SAVEPOINT unit; <unit 1>; RELEASE unit      (or ROLLBACK TO + RELEASE on failure)
 //       SAVEPOINT unit; <unit 2>; ...
 //     COMMIT
-// then hands every request of the batch its result and wakes the next leader. While a leader
-// commits (and waits for the fsync), later callers queue up and share the next commit, so
-// throughput is not bound by one fsync per request. Units run on the leader's thread; their
-// callers are blocked meanwhile, so whatever a unit captured by reference stays valid.
+// Whether a unit wrote is read from sqlite3_total_changes64, which counts every row an INSERT,
+// UPDATE or DELETE changed (trigger programs included) and nothing of a statement SQLite
+// rolled back. So a unit must be re-runnable: the same result from the same database state,
+// outputs assigned rather than accumulated, and no effect outside the store (every engine unit
+// is a function of its inputs and the transaction). Work that may change the schema
+// (exclusive()) always runs inside its savepoint. After a batch had to be run again, the next
+// kSafeBatchesAfterRerun batches run with savepoints from the start, so a stream of refusals
+// after writes costs one extra pass per stream, not per batch. Savepoints cost a copy of every
+// page a unit changes into the statement journal, which is why they are not the default.
 //
 // Failure rules (the LevelDB / SQLite model: a batch commits whole or not at all):
-//   - A unit that fails rolls back to its savepoint (ROLLBACK TO + RELEASE) and gets its own
-//     Status; the batch goes on and commits the other units.
+//   - A unit that fails gets its own Status and leaves no trace (nothing written, or its
+//     savepoint rolled back: ROLLBACK TO + RELEASE); the batch goes on and commits the other
+//     units.
 //   - The batch is lost when the SQLite transaction cannot be kept whole: BEGIN, SAVEPOINT,
 //     RELEASE or ROLLBACK TO fails, or SQLite ended the transaction itself inside a unit (an
-//     I/O error or a full disk can). Then the writer rolls the whole transaction back — a
-//     unit whose ROLLBACK TO failed still has its writes in it, so the batch is never
-//     committed — and every unit of the batch, the ones that had succeeded and the ones that
-//     had failed on their own alike, gets unavailable/"store_unavailable" (transient: nothing
-//     of the batch was written, a retry may succeed). The writer then takes the next batch.
+//     I/O error or a full disk can), or ROLLBACK of a speculative pass fails. Then the writer rolls
+//     the whole transaction back — a unit whose ROLLBACK TO failed still has its writes in it, so
+//     the batch is never committed — and every unit of the batch, the ones that had succeeded and
+//     the ones that had failed on their own alike, gets unavailable/"store_unavailable" (transient:
+//     nothing of the batch was written, a retry may succeed). The writer then takes the next batch.
 //   - A failed COMMIT fails every unit of the batch with unavailable/"store_unavailable" and
 //     leaves the writer broken: every later write gets unavailable/"store_broken" until the
 //     store is closed and opened again. Whether the failed commit reached the disk is known
@@ -56,8 +73,9 @@ namespace mc::store::sqlite {
 class Writer {
  public:
   // `markets` (shared with the readers) caches committed market rows; may be null.
+  // `speculative` false runs every batch with a savepoint per unit (tests of that path).
   Writer(std::unique_ptr<Connection> connection, int32_t batch_units_max, int32_t queue_units_max,
-         std::shared_ptr<MarketCache> markets = nullptr);
+         std::shared_ptr<MarketCache> markets = nullptr, bool speculative = true);
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -75,6 +93,7 @@ class Writer {
   struct Request {
     int64_t now_ms = 0;
     const std::function<Status(Transaction&)>* unit = nullptr;
+    bool always_savepoint = false;  // exclusive() work: may change the schema
     Status result;
     bool done = false;
     std::condition_variable wake;
@@ -85,14 +104,33 @@ class Writer {
     int64_t unit_nanos = 0;
     int64_t commit_nanos = 0;
     int64_t pages_written = 0;
+    bool rerun = false;  // the speculative pass was rolled back and run again with savepoints
   };
 
+  // How a batch's pass ended.
+  enum class PassEnd {
+    units_done,        // every unit ran; the transaction is open and whole
+    needs_savepoints,  // speculative pass: a unit failed after writing; run again safely
+    lost,              // the transaction could not be kept whole (see the failure rules)
+  };
+
+  static constexpr int kSafeBatchesAfterRerun = 16;
+
+  // Queues `request` and waits for its result (leading a batch when it is at the front).
+  Status submit(Request& request);
   // Runs one batch on the connection. Called by the leader without holding mutex_.
   BatchTiming run_batch(Request* const* batch, size_t count);
+  // Runs every unit of the batch inside the open transaction, speculatively (no savepoints but
+  // for always_savepoint units) or each inside its savepoint. On `lost`, `cause` says why.
+  PassEnd run_pass(Request* const* batch, size_t count, bool speculative, Status& cause);
+  // Runs one unit without a savepoint; sets `wrote` when it changed a row.
+  Status run_unit_speculatively(Request& request, bool& wrote);
   // Runs one unit inside its savepoint. Returns ok when the unit's writes are either kept
   // (RELEASE) or undone (ROLLBACK TO) and the transaction is still whole; else the cause of
   // losing the batch.
   Status run_unit(Request& request);
+  // Runs the unit's callback on the connection, catching what it throws.
+  void call_unit(Request& request);
   // Fails every unit of the batch with `cause` and rolls the transaction back.
   void lose_batch(Request* const* batch, size_t count, const Status& cause);
   // Runs one transaction-control statement (or fails it as the test hook says).
@@ -113,6 +151,8 @@ class Writer {
   StoreStats stats_;            // guarded by mutex_
   Status broken_;               // guarded by mutex_; sticky after a failed COMMIT or ROLLBACK
   bool committing_ = false;     // the leader runs COMMIT (leader thread only)
+  const bool speculative_;
+  int safe_batches_left_ = 0;  // leader thread only; see kSafeBatchesAfterRerun
 };
 
 }  // namespace mc::store::sqlite
