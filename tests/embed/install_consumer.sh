@@ -36,4 +36,14 @@ read -r -a flags <<<"$(pkg-config --cflags --libs marketcore)"
   "-Wl,-rpath,$libdir"
 "$work/pc_cpp" "$work/pc-cpp.db"
 "$work/pc_c" "$work/pc-c.db"
-echo "== installed marketcore works with find_package and pkg-config"
+echo "== the installed Python module finds the installed library by itself"
+location=$(find "$prefix" -path '*/marketcore/_location.py' | head -n 1)
+[ -n "$location" ] || { echo "the Python module was not installed"; exit 1; }
+env -u MARKETCORE_LIBRARY PYTHONPATH="$(dirname "$(dirname "$location")")" python3 -c "
+import marketcore, sys
+with marketcore.Engine(sys.argv[1], clock='manual', clock_start_ms=0) as engine:
+    market = engine.ensure_builtin_market('j0')
+    assert engine.verify_ledger()['ok']
+print('ok (python, marketcore', marketcore.__version__ + ')')
+" "$work/python.db"
+echo "== installed marketcore works with find_package, pkg-config and Python"
