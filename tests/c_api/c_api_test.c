@@ -346,6 +346,34 @@ static void test_custom_lifecycle(mc_engine* engine) {
     CHECK(json_int(balances, "available_minor") == 950);
     mc_free(balances);
   }
+
+  /* The remaining reads and the money leaving the market. */
+  char* read = NULL;
+  if (ok(mc_engine_market(engine, market_id, &read, NULL, &status), &status, "market")) {
+    CHECK(contains(read, "\"name\":\"bounties\""));
+    CHECK(contains(read, "\"platform_fee_bps\":500"));
+    mc_free(read);
+  }
+  if (ok(mc_engine_party(engine, hunter, &read, NULL, &status), &status, "party")) {
+    CHECK(json_int(read, "id") == hunter);
+    mc_free(read);
+  }
+  expect_error(mc_engine_party(engine, 987654, &read, NULL, &status), &status, MC_ERROR_NOT_FOUND,
+               "party_not_found", "unknown party");
+  snprintf(request, sizeof request,
+           "{\"market_id\":%lld,\"party_id\":%lld,\"amount_minor\":500,\"external_ref\":\"po_1\"}",
+           (long long)market_id, (long long)hunter);
+  char* withdrawn = call(mc_engine_withdraw, engine, request, "withdraw");
+  CHECK(withdrawn && json_int(withdrawn, "balance_after_minor") == 450);
+  mc_free(withdrawn);
+  snprintf(request, sizeof request, "{\"market_id\":%lld,\"party_id\":%lld,\"amount_minor\":5000}",
+           (long long)market_id, (long long)hunter);
+  expect_error(mc_engine_withdraw(engine, request, strlen(request), &read, NULL, &status), &status,
+               MC_ERROR_FAILED_PRECONDITION, "insufficient_funds", "overdraw");
+  int64_t attempted = -1;
+  if (ok(mc_engine_run_due(engine, &attempted, &status), &status, "run_due")) {
+    CHECK(attempted == 0); /* nothing is due on a manual clock that has not moved */
+  }
 }
 
 /* Each built-in lifecycle, read as JSON and registered again under another name, reads back
