@@ -16,7 +16,7 @@ jobs=$(nproc)
 build_packages=(build-essential clang libclang-rt-14-dev cmake ninja-build ccache pkg-config git
   ca-certificates libsqlite3-dev libssl-dev libsimdjson-dev libsecp256k1-dev libboost1.81-dev
   doctest-dev libtomlplusplus-dev clang-format)
-test_packages=(nodejs npm curl)
+test_packages=(nodejs npm curl python3 python3-pytest)
 bench_packages=(wrk util-linux)
 
 log() { printf '\n== %s\n' "$*"; }
@@ -68,7 +68,7 @@ build_release() {
 }
 
 build_sanitize() {
-  configure_and_build build/sanitize clang clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  configure_and_build build/sanitize clang clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMC_WERROR=ON \
     -DMC_SANITIZE=ON -DMC_FUZZ=ON -DMC_BUILD_BENCH=OFF
 }
 

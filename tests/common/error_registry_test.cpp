@@ -88,7 +88,7 @@ void scan(const std::string& text, const std::string& where, std::vector<Found>&
 
 std::vector<Found> scan_sources() {
   std::vector<Found> found;
-  for (const char* directory : {"src", "include", "server"}) {
+  for (const char* directory : {"src", "include", "server", "bindings"}) {
     const std::filesystem::path root = std::filesystem::path(MC_SOURCE_DIR) / directory;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
       const std::string extension = entry.path().extension().string();
