@@ -4,6 +4,7 @@
 //   marketcore_sim --seeds A-B [--steps N]     runs A..B, stops at the first violation
 //   marketcore_sim --seconds T                 runs seeds from --seed on until T seconds pass
 //                                              and prints the throughput and check counts
+//   marketcore_sim --forever                   the same until stopped (Ctrl-C prints them too)
 //   marketcore_sim --seed S --shrink           after a violation, the fewest steps that still
 //                                              fail with the same invariant (--keep replays them)
 // Other flags: --no-faults, --no-threads, --verify-every K, --keep a,b,c, --dir D, --verbose,
@@ -11,6 +12,7 @@
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -26,10 +28,11 @@ using mc::sim::SimStats;
 using mc::sim::Violation;
 
 void usage() {
-  std::fprintf(stderr,
-               "usage: marketcore_sim [--seed S | --seeds A-B] [--steps N] [--seconds T] "
-               "[--shrink] [--keep a,b,c] [--no-faults] [--no-threads] [--verify-every K] "
-               "[--dir D] [--verbose]\n");
+  std::fprintf(
+      stderr,
+      "usage: marketcore_sim [--seed S | --seeds A-B] [--steps N] [--seconds T] "
+      "[--forever] [--shrink] [--keep a,b,c] [--no-faults] [--no-threads] [--verify-every K] "
+      "[--dir D] [--verbose]\n");
   std::exit(2);
 }
 
@@ -107,7 +110,7 @@ int main(int argc, char** argv) {
 
   SimOptions options;
   uint64_t last_seed = 0;
-  bool range = false, want_shrink = false;
+  bool range = false, want_shrink = false, forever = false;
   std::string keep;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -128,6 +131,8 @@ int main(int argc, char** argv) {
       options.steps = std::stoll(value());
     } else if (arg == "--seconds") {
       options.max_seconds = std::stod(value());
+    } else if (arg == "--forever") {
+      forever = true;
     } else if (arg == "--shrink") {
       want_shrink = true;
     } else if (arg == "--keep") {
@@ -161,7 +166,12 @@ int main(int argc, char** argv) {
   // --seconds: seeds one after another (each of options.steps steps, or unbounded when
   // --steps 0) until the time is up.
   const double budget = options.max_seconds;
-  const bool timed = budget > 0;
+  const bool timed = budget > 0 || forever;
+  static volatile std::sig_atomic_t stopped = 0;
+  std::signal(SIGINT, [](int) {
+    stopped = 1;
+    mc::sim::request_stop();
+  });
   if (!range) last_seed = timed ? UINT64_MAX : options.seed;
   SimStats total;
   int64_t seeds = 0;
@@ -169,7 +179,7 @@ int main(int argc, char** argv) {
   for (uint64_t seed = options.seed; seed <= last_seed; ++seed) {
     SimOptions run_options = options;
     run_options.seed = seed;
-    if (timed) run_options.max_seconds = budget - spent;
+    if (budget > 0) run_options.max_seconds = budget - spent;
     mc::sim::Simulator simulator(run_options);
     std::optional<Violation> violation = simulator.run();
     add(total, simulator.stats());
@@ -193,7 +203,7 @@ int main(int argc, char** argv) {
       }
       return 1;
     }
-    if (timed && spent >= budget) break;
+    if ((budget > 0 && spent >= budget) || stopped) break;
   }
   print_stats(total, seeds);
   std::printf("0 violations\n");

@@ -39,6 +39,8 @@ std::string describe(const Op& op) {
     case Op::Kind::join_dispute:
       return "join dispute " + std::to_string(op.dispute_id) + " by party " +
              std::to_string(op.party);
+    case Op::Kind::call:
+      return op.label;
     case Op::Kind::vote:
       return "vote '" + op.vote + "' in dispute " + std::to_string(op.dispute_id) + " by party " +
              std::to_string(op.party);

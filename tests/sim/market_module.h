@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -68,6 +69,7 @@ struct Op {
     open_dispute,
     join_dispute,
     vote,
+    call,  // a library service call (e.g. HumanOps verification through a Verifier)
   };
   Kind kind = Kind::fire;
   Deposit deposit;
@@ -79,6 +81,8 @@ struct Op {
   PartyId party = 0;
   int64_t dispute_id = 0;
   std::string vote;
+  std::function<Status(Engine&)> call;
+  std::string label;  // describes `call`
 };
 
 // Short text naming an operation, for failure reports.

@@ -4,10 +4,12 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "common/int128.h"
+
 namespace mc::sim {
 namespace {
 
-using Wide = __int128;
+using Wide = Int128;
 
 // amount × bps / 10 000 rounded as `rounding` says (non-negative amounts).
 int64_t bps_of(int64_t amount_minor, int64_t bps, Rounding rounding) {

@@ -1,6 +1,7 @@
 // The simulator's steps, faults and invariant checks (simulator.h).
 #include "sim/simulator.h"
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <latch>
@@ -21,6 +22,7 @@ using store::testing::ControlFaults;
 using store::testing::FaultVfs;
 
 constexpr int64_t kStartMs = 1'700'000'000'000;
+std::atomic<bool> g_stop{false};
 constexpr int64_t kKeyRetentionMs = kMillisecondsPerDay;
 
 struct Outcome {
@@ -86,6 +88,9 @@ Outcome execute(Engine& engine, const Op& op) {
       break;
     case Op::Kind::vote:
       out.status = engine.cast_vote(op.dispute_id, op.party, op.vote).status();
+      break;
+    case Op::Kind::call:
+      out.status = op.call(engine);
       break;
   }
   return out;
@@ -312,6 +317,14 @@ struct Simulator::Impl {
   // Records what an acknowledged (or finally refused) operation means for the model.
   void settle(const Op& op, const Outcome& out) {
     note_key(op, out);
+    // No call the simulator makes is malformed in its key, and none may fail internally.
+    count("refused");
+    if (!out.status.ok() &&
+        (out.status.code() == Code::internal || out.status.code() == Code::data_loss ||
+         (out.status.param() == "idempotency" &&
+          out.status.detail() != "idempotency_key_reused"))) {
+      fail("refused", describe(op) + " failed: " + out.status.to_string());
+    }
     if (out.status.ok()) {
       ++stats.acknowledged;
     } else {
@@ -379,6 +392,8 @@ struct Simulator::Impl {
       case Op::Kind::offer:
         touched.insert(op.offer.job_id);
         return;
+      case Op::Kind::call:
+        return;  // what it fired shows in the events
     }
   }
 
@@ -925,11 +940,16 @@ std::optional<Violation> Simulator::run() {
   for (int64_t number = 1; !s.violation; ++number) {
     if (s.options.steps > 0 && number > s.options.steps) break;
     if (s.options.max_seconds > 0 && elapsed() >= s.options.max_seconds) break;
+    if (g_stop.load()) break;
     s.run_step(number);
   }
   s.stats.seconds = elapsed();
   s.stats.market_time_ms = s.clock->now_ms() - kStartMs;
   return s.violation;
+}
+
+void request_stop() {
+  g_stop.store(true);
 }
 
 std::set<int64_t> shrink(const SimOptions& options, const Violation& violation,

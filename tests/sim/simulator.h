@@ -87,6 +87,10 @@ class Simulator {
   std::unique_ptr<Impl> impl_;
 };
 
+// Asks every running simulator to stop after its current step (async-signal-safe: the
+// command line calls it from its SIGINT handler).
+void request_stop();
+
 // Finds a small set of steps that still fails with the same invariant (delta debugging over
 // the steps before the failing one). Returns the steps to skip.
 std::set<int64_t> shrink(const SimOptions& options, const Violation& violation,
