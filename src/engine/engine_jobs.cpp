@@ -10,6 +10,7 @@
 // floors leave), so the contracts never draw more than the lead holds.
 #include <string>
 
+#include "common/planted.h"
 #include "engine/engine_impl.h"
 #include "engine/job_validation.h"
 #include "engine/market_settings.h"
@@ -194,6 +195,9 @@ Result<JobOutcome> Engine::fire(const FireTransition& request) {
                             "confidence");
   }
   const std::string hash = fire_hash(request);
+#if MC_PLANTED_GUARD_OUTSIDE_TX
+  const Result<Job> snapshot = job(request.job_id);  // read before the write unit
+#endif
   return impl_->write<JobOutcome>([&](store::Transaction& tx) -> Result<JobOutcome> {
     MC_TRY_ASSIGN(std::optional<std::string> replay,
                   engine::find_replay(tx, request.idempotency, hash));
@@ -202,7 +206,12 @@ Result<JobOutcome> Engine::fire(const FireTransition& request) {
       MC_TRY_ASSIGN(Job job, tx.job(stored.job_id));
       return JobOutcome{std::move(job), stored.fired, true};
     }
+#if MC_PLANTED_GUARD_OUTSIDE_TX
+    MC_TRY_ASSIGN(JobOutcome outcome, snapshot.ok() ? impl_->fire_loaded_in(tx, *snapshot, request)
+                                                    : impl_->fire_in(tx, request));
+#else
     MC_TRY_ASSIGN(JobOutcome outcome, impl_->fire_in(tx, request));
+#endif
     MC_TRY(engine::save_replay(tx, request.idempotency, hash, engine::encode_outcome(outcome)));
     return outcome;
   });
