@@ -31,7 +31,8 @@ class SimVerifier final : public humanops::Verifier {
   SimVerifier(Mode mode, int32_t confidence) : mode_(mode), confidence_(confidence) {}
   Result<humanops::GuardianResult> verify(const std::string& task_json) override {
     (void)task_json;
-    if (mode_ == Mode::fail) return Status(Code::unavailable, "verifier_down", "the verifier answered 503");
+    if (mode_ == Mode::fail)
+      return Status(Code::unavailable, "verifier_down", "the verifier answered 503");
     if (mode_ == Mode::time_out) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
       return Status(Code::deadline_exceeded, "verifier_timeout", "no answer in time");
@@ -54,9 +55,9 @@ Op verify_op(World& world) {
   Op op;
   op.kind = Op::Kind::call;
   op.label = std::string("humanops verify_pending with a verifier that ") +
-             (mode == SimVerifier::Mode::answer   ? "answers " + std::to_string(confidence)
+             (mode == SimVerifier::Mode::answer ? "answers " + std::to_string(confidence)
               : mode == SimVerifier::Mode::fail ? "fails"
-                                                  : "times out");
+                                                : "times out");
   op.call = [mode, confidence, market_id](Engine& engine) -> Status {
     MC_TRY_ASSIGN(Market market, engine.market(market_id));
     auth::ApiKeys keys(engine.auth_stores().api_keys, system_clock());
