@@ -127,7 +127,12 @@ Result<JobOutcome> Engine::create_job(const CreateJob& request) {
   MC_TRY(engine::validate_idempotency_key(request.idempotency));
   MC_TRY_ASSIGN(Market market, this->market(request.market_id));
   const int64_t now_ms = impl_->now_ms();
-  MC_TRY(engine::validate_create_job(request, market.config, now_ms));
+  // Validation depends on the time (a deadline must be in the future), so a keyed repeat of an
+  // acknowledged request is answered from its record first: it replays even once the
+  // original's deadline has passed. Without a key, a request that does not validate costs no
+  // write.
+  const Status valid = engine::validate_create_job(request, market.config, now_ms);
+  if (!valid.ok() && !request.idempotency) return valid;
   const std::string hash = create_hash(request);
   return impl_->write<JobOutcome>([&](store::Transaction& tx) -> Result<JobOutcome> {
     MC_TRY_ASSIGN(std::optional<std::string> replay,
@@ -137,6 +142,7 @@ Result<JobOutcome> Engine::create_job(const CreateJob& request) {
       MC_TRY_ASSIGN(Job job, tx.job(stored.job_id));
       return JobOutcome{std::move(job), stored.fired, true};
     }
+    MC_TRY(valid);
     MC_TRY(require_party_in(tx, market.id, request.poster_id, "poster_id"));
     if (request.evaluator_id) {
       MC_TRY(require_party_in(tx, market.id, *request.evaluator_id, "evaluator_id"));
