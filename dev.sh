@@ -177,33 +177,46 @@ run_planted() {
   [ "$failed" -eq 0 ]
 }
 
+# Coverage of the suite alone (the "before") and of the suite plus the simulator (the "after").
 run_coverage() {
   local dir=build/coverage flags="-fprofile-instr-generate -fcoverage-mapping"
   configure_and_build "$dir" clang clang++ -DCMAKE_BUILD_TYPE=Debug -DMC_BUILD_BENCH=OFF \
     -DMC_FUZZ=OFF -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
     -DCMAKE_EXE_LINKER_FLAGS="-fprofile-instr-generate"
   rm -rf "$dir/profiles" && mkdir -p "$dir/profiles"
-  export LLVM_PROFILE_FILE="$root/$dir/profiles/%p-%m.profraw"
+  export LLVM_PROFILE_FILE="$root/$dir/profiles/suite-%p-%m.profraw"
   for script in tests/*/run.sh; do
     [ -f "$script" ] || continue
     log "running $script"
     MC_BUILD_DIR="$root/$dir" bash "$script" || log "$script failed (coverage continues)"
   done
-  log "running ctest"
-  (cd "$dir" && ctest -j "$jobs" --output-on-failure) || log "ctest failed (coverage continues)"
+  log "running ctest (without the simulator's seeds)"
+  (cd "$dir" && ctest -j "$jobs" -E '^sim_seed_' --output-on-failure) ||
+    log "ctest failed (coverage continues)"
+  export LLVM_PROFILE_FILE="$root/$dir/profiles/sim-%p-%m.profraw"
   log "running the simulator (seeds 1-${MC_COVERAGE_SIM_SEEDS:-4}, ${MC_COVERAGE_SIM_STEPS:-1500} steps)"
   "$dir/tests/sim/marketcore_sim" --seeds "1-${MC_COVERAGE_SIM_SEEDS:-4}" \
     --steps "${MC_COVERAGE_SIM_STEPS:-1500}" --dir "$dir" | tail -4
   unset LLVM_PROFILE_FILE
-  llvm-profdata merge -sparse "$dir"/profiles/*.profraw -o "$dir/coverage.profdata"
   local objects=() binary
   for binary in "$dir"/tests/marketcore_tests "$dir"/tests/sim/marketcore_sim \
     "$dir"/server/marketcore-server "$dir"/tests/*/mc_* "$dir"/examples/example_*; do
     [ -x "$binary" ] && objects+=(-object "$binary")
   done
-  llvm-cov export -summary-only -format=text -instr-profile "$dir/coverage.profdata" \
-    "${objects[@]:1}" >"$dir/coverage.json"
-  python3 tests/sim/coverage_by_folder.py "$dir/coverage.json" "$root"
+  local run
+  for run in suite all; do
+    if [ "$run" = suite ]; then
+      llvm-profdata merge -sparse "$dir"/profiles/suite-*.profraw -o "$dir/$run.profdata"
+    else
+      llvm-profdata merge -sparse "$dir"/profiles/*.profraw -o "$dir/$run.profdata"
+    fi
+    llvm-cov export -summary-only -format=text -instr-profile "$dir/$run.profdata" \
+      "${objects[@]:1}" >"$dir/$run.json"
+  done
+  log "coverage of the suite alone"
+  python3 tests/sim/coverage_by_folder.py "$dir/suite.json" "$root"
+  log "coverage of the suite and the simulator"
+  python3 tests/sim/coverage_by_folder.py "$dir/all.json" "$root"
 }
 
 command=${1:-}
