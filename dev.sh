@@ -7,7 +7,14 @@
 #                   ../shared/anchors beside the checkout, marketcore-server against the Express
 #                   anchor over HTTP)
 #   ./dev.sh format apply clang-format to every C++ file
-# Build directories are reused between runs: build/release, build/sanitize, build/gcc-release.
+#   ./dev.sh sim [--seconds N] [simulator flags]   the market simulator (release build) until
+#                   stopped or for N seconds; prints operations/s and every invariant's checks
+#   ./dev.sh planted   plants each engine bug of src/common/planted.h in turn (build/planted)
+#                   and shows the simulator catches it, with the seed and step that did
+#   ./dev.sh coverage  clang source coverage of the whole suite plus a bounded simulator run,
+#                   line and branch coverage per folder of src/ and server/ (build/coverage)
+# Build directories are reused between runs: build/release, build/sanitize, build/gcc-release
+# (and build/sim, build/planted, build/coverage for the commands above).
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -115,6 +122,103 @@ run_release_tests() {
   (cd build/gcc-release && ctest --output-on-failure -j "$jobs")
 }
 
+# build_target DIR TARGET [cmake options...]: configures DIR with clang and builds one target.
+build_target() {
+  local dir=$1 target=$2
+  shift 2
+  log "configuring $dir"
+  mkdir -p "$(dirname "$dir")"
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ "$@" \
+    >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; return 1; }
+  log "building $target in $dir"
+  cmake --build "$dir" -j "$jobs" --target "$target"
+}
+
+# Seeds run per planted bug (every one of them, to say how many catch it), steps per seed.
+planted_seeds=${MC_PLANTED_SEEDS:-5}
+planted_steps=${MC_PLANTED_STEPS:-1000}
+
+run_planted() {
+  local names=("" "hold posted twice" "refund skipped on one timeout path"
+    "guard evaluated outside the transaction" "idempotency key scoped without the actor"
+    "fee rounded the other way")
+  local table=() failed=0 sim_dir
+  sim_dir=$(mktemp -d)
+  for bug in ${MC_PLANTED_BUGS:-1 2 3 4 5}; do
+    build_target build/planted marketcore_sim -DCMAKE_BUILD_TYPE=Release -DMC_BUILD_BENCH=OFF \
+      -DMC_PLANTED_BUG="$bug"
+    log "planted bug $bug: ${names[$bug]}"
+    local caught=0 first="" seed out
+    for seed in $(seq 1 "$planted_seeds"); do
+      if out=$(build/planted/tests/sim/marketcore_sim --seed "$seed" --steps "$planted_steps" \
+        --dir "$sim_dir" 2>&1); then
+        echo "seed $seed: not caught"
+        continue
+      fi
+      if ! grep -q '^VIOLATION' <<<"$out"; then  # a crash is not a catch
+        echo "$out" | tail -5
+        first="CRASHED at seed $seed"
+        failed=1
+        break
+      fi
+      echo "$out" | sed -n '1,3p'
+      caught=$((caught + 1))
+      [ -n "$first" ] || first="first: $(sed -n 's/^VIOLATION \(seed [0-9]* step [0-9]*\) invariant \(.*\)$/\1, \2/p' <<<"$out")"
+    done
+    [ "$caught" -gt 0 ] || failed=1
+    table+=("$(printf '%d  %-42s caught by %d of %d seeds  %s' "$bug" "${names[$bug]}" \
+      "$caught" "$planted_seeds" "$first")")
+  done
+  rm -rf "$sim_dir"
+  log "planted bugs ($planted_steps steps per seed)"
+  printf '%s\n' "${table[@]}"
+  # Leave build/planted without a planted bug, so nobody runs a planted binary by mistake.
+  cmake -S . -B build/planted -DMC_PLANTED_BUG=0 >/dev/null
+  [ "$failed" -eq 0 ]
+}
+
+# Coverage of the suite alone (the "before") and of the suite plus the simulator (the "after").
+run_coverage() {
+  local dir=build/coverage flags="-fprofile-instr-generate -fcoverage-mapping"
+  configure_and_build "$dir" clang clang++ -DCMAKE_BUILD_TYPE=Debug -DMC_BUILD_BENCH=OFF \
+    -DMC_FUZZ=OFF -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
+    -DCMAKE_EXE_LINKER_FLAGS="-fprofile-instr-generate"
+  rm -rf "$dir/profiles" && mkdir -p "$dir/profiles"
+  export LLVM_PROFILE_FILE="$root/$dir/profiles/suite-%p-%m.profraw"
+  for script in tests/*/run.sh; do
+    [ -f "$script" ] || continue
+    log "running $script"
+    MC_BUILD_DIR="$root/$dir" bash "$script" || log "$script failed (coverage continues)"
+  done
+  log "running ctest (without the simulator's seeds)"
+  (cd "$dir" && ctest -j "$jobs" -E '^sim_seed_' --output-on-failure) ||
+    log "ctest failed (coverage continues)"
+  export LLVM_PROFILE_FILE="$root/$dir/profiles/sim-%p-%m.profraw"
+  log "running the simulator (seeds 1-${MC_COVERAGE_SIM_SEEDS:-4}, ${MC_COVERAGE_SIM_STEPS:-1500} steps)"
+  "$dir/tests/sim/marketcore_sim" --seeds "1-${MC_COVERAGE_SIM_SEEDS:-4}" \
+    --steps "${MC_COVERAGE_SIM_STEPS:-1500}" --dir "$dir" | tail -4
+  unset LLVM_PROFILE_FILE
+  local objects=() binary
+  for binary in "$dir"/tests/marketcore_tests "$dir"/tests/sim/marketcore_sim \
+    "$dir"/server/marketcore-server "$dir"/tests/*/mc_* "$dir"/examples/example_*; do
+    [ -x "$binary" ] && objects+=(-object "$binary")
+  done
+  local run
+  for run in suite all; do
+    if [ "$run" = suite ]; then
+      llvm-profdata merge -sparse "$dir"/profiles/suite-*.profraw -o "$dir/$run.profdata"
+    else
+      llvm-profdata merge -sparse "$dir"/profiles/*.profraw -o "$dir/$run.profdata"
+    fi
+    llvm-cov export -summary-only -format=text -instr-profile "$dir/$run.profdata" \
+      "${objects[@]:1}" >"$dir/$run.json"
+  done
+  log "coverage of the suite alone"
+  python3 tests/sim/coverage_by_folder.py "$dir/suite.json" "$root"
+  log "coverage of the suite and the simulator"
+  python3 tests/sim/coverage_by_folder.py "$dir/all.json" "$root"
+}
+
 command=${1:-}
 case "$command" in
   run)
@@ -142,11 +246,31 @@ case "$command" in
     # Over HTTP against the Express anchor, when ../shared/anchors is beside the checkout.
     bench/http_vs_express.sh build/release/server/marketcore-server "${MC_BENCH_SECONDS:-10}"
     ;;
+  sim)
+    ensure_packages "${build_packages[@]}"
+    build_target build/sim marketcore_sim -DCMAKE_BUILD_TYPE=Release -DMC_BUILD_BENCH=OFF \
+      -DMC_PLANTED_BUG=0
+    shift
+    sim_dir=$(mktemp -d)
+    trap 'rm -rf "$sim_dir"' EXIT
+    # Until stopped (Ctrl-C prints the figures), or for --seconds N; seeds of 5000 steps.
+    args=(--steps 5000 --dir "$sim_dir" "$@")
+    [[ " $* " == *" --seconds "* ]] || args+=(--forever)
+    build/sim/tests/sim/marketcore_sim --seed "${MC_SIM_SEED:-$(date +%s)}" "${args[@]}"
+    ;;
+  planted)
+    ensure_packages "${build_packages[@]}"
+    run_planted
+    ;;
+  coverage)
+    ensure_packages "${build_packages[@]}" "${test_packages[@]}"
+    run_coverage
+    ;;
   format)
     git ls-files --cached --others --exclude-standard '*.h' '*.cpp' '*.c' | xargs clang-format -i
     ;;
   *)
-    sed -n '2,10p' "$0"
+    sed -n '2,17p' "$0"
     exit 2
     ;;
 esac

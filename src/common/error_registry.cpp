@@ -28,6 +28,7 @@ constexpr ErrorInfo kRegistry[] = {
     {"agent_url_invalid", Code::invalid_argument, Code::ok, CallerAction::fix_request, false},
     {"already_voted", Code::failed_precondition, Code::ok, CallerAction::wait_for_state, false},
     {"amount_above_maximum", Code::invalid_argument, Code::ok, CallerAction::fix_request, false},
+    {"amount_below_contracts", Code::invalid_argument, Code::ok, CallerAction::fix_request, false},
     {"amount_below_minimum", Code::invalid_argument, Code::ok, CallerAction::fix_request, false},
     {"amount_mismatch", Code::invalid_argument, Code::ok, CallerAction::fix_request, false},
     {"amount_not_positive", Code::invalid_argument, Code::ok, CallerAction::fix_request, false},

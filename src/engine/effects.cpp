@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/planted.h"
 #include "engine/firing.h"
 #include "marketcore/money.h"
 
@@ -68,7 +69,14 @@ Status fund_escrow(Firing& firing) {
 // Spreads `postings` over `holds` in order (each up to its current balance) and posts them.
 Status post_across(Firing& firing, const std::vector<Hold>& holds, std::vector<Posting> postings) {
   size_t next = 0;
+#if MC_PLANTED_HOLD_POSTED_TWICE
+  const std::vector<Posting> quote = postings;
+#endif
   for (const Hold& hold : holds) {
+#if MC_PLANTED_HOLD_POSTED_TWICE
+    postings = quote;  // every escrow part posts the quote again from its first posting
+    next = 0;
+#endif
     MC_TRY_ASSIGN(int64_t held_minor,
                   firing.tx.balance(AccountRef{firing.market.id, AccountKind::hold, hold.id}));
     std::vector<Posting> batch;
@@ -131,6 +139,9 @@ Status pay_worker(Firing& firing) {
 }
 
 Status refund_poster(Firing& firing) {
+#if MC_PLANTED_REFUND_SKIPPED
+  if (firing.transition.name == "timeout" && firing.role == Role::system) return ok_status();
+#endif
   MC_TRY_ASSIGN(std::vector<Hold> holds, held_holds(firing, firing.job.id, HoldPurpose::escrow));
   for (const Hold& hold : holds) MC_TRY(firing.tx.void_hold(hold.id, "job_refund"));
   firing.balance_parties.insert(firing.job.poster_id);

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "common/planted.h"
 #include "engine/engine_impl.h"
 #include "engine/job_validation.h"
 #include "marketcore/errors.h"
@@ -67,8 +68,13 @@ Result<std::optional<std::string>> find_replay(store::Transaction& tx,
                                                const std::optional<IdempotencyKey>& key,
                                                const std::string& request_hash) {
   if (!key) return std::optional<std::string>();
+#if MC_PLANTED_KEY_WITHOUT_ACTOR
+  MC_TRY_ASSIGN(std::optional<store::IdempotencyRecord> record,
+                tx.find_idempotency("any", key->key));
+#else
   MC_TRY_ASSIGN(std::optional<store::IdempotencyRecord> record,
                 tx.find_idempotency(key->scope, key->key));
+#endif
   if (!record) return std::optional<std::string>();
   if (record->request_hash != request_hash) {
     return invalid_argument("idempotency_key_reused",
@@ -80,7 +86,11 @@ Result<std::optional<std::string>> find_replay(store::Transaction& tx,
 Status save_replay(store::Transaction& tx, const std::optional<IdempotencyKey>& key,
                    const std::string& request_hash, const std::string& result_json) {
   if (!key) return ok_status();
+#if MC_PLANTED_KEY_WITHOUT_ACTOR
+  return tx.save_idempotency("any", key->key, request_hash, result_json);
+#else
   return tx.save_idempotency(key->scope, key->key, request_hash, result_json);
+#endif
 }
 
 }  // namespace engine

@@ -10,6 +10,7 @@
 // floors leave), so the contracts never draw more than the lead holds.
 #include <string>
 
+#include "common/planted.h"
 #include "engine/engine_impl.h"
 #include "engine/job_validation.h"
 #include "engine/market_settings.h"
@@ -126,7 +127,12 @@ Result<JobOutcome> Engine::create_job(const CreateJob& request) {
   MC_TRY(engine::validate_idempotency_key(request.idempotency));
   MC_TRY_ASSIGN(Market market, this->market(request.market_id));
   const int64_t now_ms = impl_->now_ms();
-  MC_TRY(engine::validate_create_job(request, market.config, now_ms));
+  // Validation depends on the time (a deadline must be in the future), so a keyed repeat of an
+  // acknowledged request is answered from its record first: it replays even once the
+  // original's deadline has passed. Without a key, a request that does not validate costs no
+  // write.
+  const Status valid = engine::validate_create_job(request, market.config, now_ms);
+  if (!valid.ok() && !request.idempotency) return valid;
   const std::string hash = create_hash(request);
   return impl_->write<JobOutcome>([&](store::Transaction& tx) -> Result<JobOutcome> {
     MC_TRY_ASSIGN(std::optional<std::string> replay,
@@ -136,6 +142,7 @@ Result<JobOutcome> Engine::create_job(const CreateJob& request) {
       MC_TRY_ASSIGN(Job job, tx.job(stored.job_id));
       return JobOutcome{std::move(job), stored.fired, true};
     }
+    MC_TRY(valid);
     MC_TRY(require_party_in(tx, market.id, request.poster_id, "poster_id"));
     if (request.evaluator_id) {
       MC_TRY(require_party_in(tx, market.id, *request.evaluator_id, "evaluator_id"));
@@ -194,6 +201,9 @@ Result<JobOutcome> Engine::fire(const FireTransition& request) {
                             "confidence");
   }
   const std::string hash = fire_hash(request);
+#if MC_PLANTED_GUARD_OUTSIDE_TX
+  const Result<Job> snapshot = job(request.job_id);  // read before the write unit
+#endif
   return impl_->write<JobOutcome>([&](store::Transaction& tx) -> Result<JobOutcome> {
     MC_TRY_ASSIGN(std::optional<std::string> replay,
                   engine::find_replay(tx, request.idempotency, hash));
@@ -202,7 +212,12 @@ Result<JobOutcome> Engine::fire(const FireTransition& request) {
       MC_TRY_ASSIGN(Job job, tx.job(stored.job_id));
       return JobOutcome{std::move(job), stored.fired, true};
     }
+#if MC_PLANTED_GUARD_OUTSIDE_TX
+    MC_TRY_ASSIGN(JobOutcome outcome, snapshot.ok() ? impl_->fire_loaded_in(tx, *snapshot, request)
+                                                    : impl_->fire_in(tx, request));
+#else
     MC_TRY_ASSIGN(JobOutcome outcome, impl_->fire_in(tx, request));
+#endif
     MC_TRY(engine::save_replay(tx, request.idempotency, hash, engine::encode_outcome(outcome)));
     return outcome;
   });

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/planted.h"
 #include "engine/firing.h"
 
 namespace mc::engine {
@@ -381,6 +382,13 @@ Result<JobOutcome> Interpreter::fire_loaded(store::Transaction& tx, const Job& j
       refuse(std::move(guards), 2);
       continue;
     }
+#if MC_PLANTED_GUARD_OUTSIDE_TX
+    // The job checked may be a snapshot read before the write unit; the update is guarded by
+    // the row as it is now, so a check made on stale state goes through.
+    MC_TRY_ASSIGN(Job current, tx.job(job.id));
+    firing.expected_state = current.state;
+    firing.expected_version = current.version;
+#endif
     return apply(firing);
   }
   return refusal;

@@ -141,6 +141,15 @@ Status validate_create_job(const CreateJob& request, const JobLimits& limits, in
                                 std::to_string(std::max(1, limits.contracts_max)) + "]",
                             "contracts_max");
   }
+  // Each contract draws amount / contracts_max (floored) from the lead: below one minor unit
+  // per contract a contract would hold nothing, and nothing could pay it.
+  if (request.contracts_max > 1 && request.amount_minor < request.contracts_max) {
+    return invalid_argument("amount_below_contracts",
+                            "amount_minor must be at least contracts_max (" +
+                                std::to_string(request.contracts_max) +
+                                ") so that every contract pays at least one minor unit",
+                            "amount_minor");
+  }
   if (limits.payload_bytes_max > 0 &&
       request.payload_json.size() > static_cast<size_t>(limits.payload_bytes_max)) {
     return invalid_argument(

@@ -12,6 +12,8 @@
 
 #include <string>
 
+#include "common/planted.h"
+
 namespace mc {
 namespace {
 
@@ -70,13 +72,18 @@ Result<FeeQuote> quote_fees(const FeePolicy& policy, int64_t amount_minor,
   FeeQuote quote;
   quote.amount_minor = amount_minor;
   quote.platform_fee_bps = platform_rate_bps(policy, trailing_spend_minor);
-  MC_TRY_ASSIGN(int64_t platform_minor, mul_div(amount_minor, quote.platform_fee_bps,
-                                                kBasisPointsPerUnit, policy.rounding));
+#if MC_PLANTED_FEE_ROUNDED_OTHER_WAY
+  const Rounding rounding = policy.rounding == Rounding::down ? Rounding::up : Rounding::down;
+#else
+  const Rounding rounding = policy.rounding;
+#endif
+  MC_TRY_ASSIGN(int64_t platform_minor,
+                mul_div(amount_minor, quote.platform_fee_bps, kBasisPointsPerUnit, rounding));
   quote.platform_fee_minor = platform_minor < policy.platform_fee_min_minor
                                  ? policy.platform_fee_min_minor
                                  : platform_minor;
-  MC_TRY_ASSIGN(quote.evaluator_fee_minor, mul_div(amount_minor, policy.evaluator_fee_bps,
-                                                   kBasisPointsPerUnit, policy.rounding));
+  MC_TRY_ASSIGN(quote.evaluator_fee_minor,
+                mul_div(amount_minor, policy.evaluator_fee_bps, kBasisPointsPerUnit, rounding));
   MC_TRY_ASSIGN(int64_t fees_minor,
                 checked_add(quote.platform_fee_minor, quote.evaluator_fee_minor));
 

@@ -71,6 +71,32 @@ TEST_CASE("engine idempotency: create_job and fire replay without moving money t
   f.verify();
 }
 
+// Found by the market simulator: a keyed repeat of an acknowledged creation, made after the
+// job's deadline had passed, was refused with deadline_in_past instead of replaying.
+TEST_CASE("engine idempotency: a creation replays after its deadline has passed") {
+  EngineFixture f;
+  const PartyId poster = f.party(100);
+  CreateJob create{.market_id = f.market.id,
+                   .poster_id = poster,
+                   .amount_minor = 10,
+                   .deadline_at_ms = f.clock->now_ms() + kMillisecondsPerHour};
+  create.idempotency = IdempotencyKey{"party:poster", "create-deadline"};
+  auto first = f.engine->create_job(create);
+  REQUIRE(first.ok());
+  f.clock->advance_ms(2 * kMillisecondsPerHour);
+  auto again = f.engine->create_job(create);
+  REQUIRE_MESSAGE(again.ok(), again.status().to_string());
+  CHECK(again->replayed);
+  CHECK(again->job.id == first->job.id);
+  CHECK(f.balances(poster).available_minor == 90);
+  // A new request with a past deadline is still refused, keyed or not.
+  create.idempotency = IdempotencyKey{"party:poster", "create-late"};
+  CHECK(f.engine->create_job(create).status().detail() == "deadline_in_past");
+  create.idempotency.reset();
+  CHECK(f.engine->create_job(create).status().detail() == "deadline_in_past");
+  f.verify();
+}
+
 TEST_CASE("engine idempotency: a failed call stores nothing under its key") {
   EngineFixture f;
   const PartyId poster = f.party(5);

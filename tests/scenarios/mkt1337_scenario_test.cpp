@@ -196,3 +196,25 @@ TEST_CASE("scenario 1337mkt: a contract outliving its lead refunds the leader") 
   CHECK(s.job(taken.id).state == "expired");
   CHECK(s.available(leader) + s.balances(leader).escrow_minor == 1000 * kUsdc);
 }
+
+// Found by the market simulator: a lead of 1 minor unit with 3 contracts let each contract
+// draw 0, so its approval (and the 72-hour auto-approval timer) failed with escrow_not_held
+// and the timer was parked for good. Such a lead is now refused at creation.
+TEST_CASE("scenario 1337mkt: a lead must fund at least one minor unit per contract") {
+  Scenario s("1337mkt");
+  const mc::PartyId leader = s.party({.available_minor = 10});
+  mc::Result<mc::JobOutcome> refused = s.engine->create_job({.market_id = s.market.id,
+                                                             .poster_id = leader,
+                                                             .amount_minor = 2,
+                                                             .category = "CPA",
+                                                             .contracts_max = 3});
+  CHECK(refused.status().detail() == "amount_below_contracts");
+  CHECK(refused.status().param() == "amount_minor");
+  const mc::Job job =
+      s.create({.poster_id = leader, .amount_minor = 3, .category = "CPA", .contracts_max = 3});
+  s.fire_ok(job.id, "fund", leader);
+  const mc::Job taken = prove(s, contract(s, job, s.party()));
+  s.advance_ms(72 * mc::kMillisecondsPerHour);
+  CHECK(s.job(taken.id).state == "approved");
+  CHECK(s.engine->count_stuck_due_work().value() == 0);
+}

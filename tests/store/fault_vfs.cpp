@@ -238,7 +238,13 @@ void FaultVfs::arm(int64_t n, Fault fault, Operation only) {
   fired_ = false;
   operations_ = 0;
   fail_at_ = n;
+  sticky_ = false;
   counting_ = true;
+}
+
+void FaultVfs::arm_crash(int64_t n) {
+  arm(n, Fault::io_error);
+  sticky_ = true;
 }
 
 void FaultVfs::count_only() {
@@ -247,6 +253,7 @@ void FaultVfs::count_only() {
 
 void FaultVfs::disarm() {
   counting_ = false;
+  sticky_ = false;
   fail_at_ = 0;
 }
 
@@ -254,6 +261,10 @@ bool FaultVfs::next_operation_fails(Operation operation) {
   if (!counting_.load()) return false;
   if (only_ != Operation::any && operation != only_) return false;
   const int64_t number = ++operations_;
+  if (sticky_.load() && fail_at_.load() > 0 && number >= fail_at_.load()) {
+    fired_ = true;
+    return true;
+  }
   if (number != fail_at_.load()) return false;
   fired_ = true;
   return true;

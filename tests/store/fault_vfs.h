@@ -37,6 +37,9 @@ class FaultVfs {
   // Counts write operations of kind `only` from now on and fails number `n` (1-based) with
   // `fault`.
   void arm(int64_t n, Fault fault, Operation only = Operation::any);
+  // A process crash at write operation `n`: it and every later one fail (nothing after the
+  // crash reaches the files) until disarm. The simulator drops the engine meanwhile.
+  void arm_crash(int64_t n);
   // Counts from now on without failing any.
   void count_only();
   // Stops counting and failing.
@@ -63,6 +66,7 @@ class FaultVfs {
   std::atomic<int64_t> operations_{0};
   std::atomic<int64_t> fail_at_{0};
   std::atomic<bool> fired_{false};
+  std::atomic<bool> sticky_{false};
 };
 
 }  // namespace mc::store::testing
