@@ -29,7 +29,9 @@
 //                                                     favours them (else to the platform); the
 //                                                     losing side's stake slashed to the winner;
 //                                                     release_stakes               job.arbitrated
-//   arbitration_timeout system DISPUTED → ARBITRATED  deposit back to its payer, release_stakes
+//   arbitration_timeout system DISPUTED → ARBITRATED  72 h after filing (commit 48 h + reveal
+//                                                     24 h): deposit back to its payer,
+//                                                     release_stakes
 //
 // Money moves at evaluation, as the seed says ("COMPLETED — Provider paid"); COMPLETED and
 // REJECTED stay open for 48 h as dispute windows and a timer closes them into terminal
@@ -228,9 +230,12 @@ LifecycleDefinition make_aacp() {
   def.timers.push_back({.state = "COMPLETED", .transition = "close", .after_ms = kDisputeWindowMs});
   def.timers.push_back(
       {.state = "REJECTED", .transition = "close_rejected", .after_ms = kDisputeWindowMs});
+  // The arbitrators' commit (48 h) and reveal (24 h) windows (market settings "commit_hours",
+  // "reveal_hours"); without a majority revealed by then the default applies: the evaluation
+  // stands, the deposit returns to its payer and every stake is released.
   def.timers.push_back({.state = "DISPUTED",
                         .transition = "arbitration_timeout",
-                        .after_ms = 14 * kMillisecondsPerDay});
+                        .after_ms = 72 * kMillisecondsPerHour});
   return def;
 }
 
