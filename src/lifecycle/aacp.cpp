@@ -19,7 +19,8 @@
 //   expire_unfunded system     OPEN → EXPIRED         (nothing held)                job.expired
 //   evaluator_timeout system   SUBMITTED → EXPIRED    refund_poster, evaluator stake slashed to
 //                                                     the provider, release_stakes  job.expired
-//   dispute         poster|worker  COMPLETED|REJECTED → DISPUTED  before_expiry (48 h window);
+//   dispute_completion poster  COMPLETED → DISPUTED   group "dispute": the side the evaluation
+//   dispute_rejection  worker  REJECTED → DISPUTED    went against; before_expiry (48 h window);
 //                                                     deposit 5 % of budget, min 5 USDC
 //                                                                                   job.disputed
 //   close           system     COMPLETED → SETTLED_COMPLETED, REJECTED → SETTLED_REJECTED
@@ -142,16 +143,27 @@ std::vector<TransitionDef> refunds() {
 
 std::vector<TransitionDef> disputes() {
   const Effect release{.kind = EffectKind::release_stakes};
+  const Effect deposit{
+      .kind = EffectKind::take_dispute_deposit, .bps = 500, .fixed_minor = 5'000'000};
   return {
-      {.name = "dispute",
-       .from = {"COMPLETED", "REJECTED"},
+      // The side the evaluation went against disputes it: the client a completion, the
+      // provider a rejection (group "dispute", what Engine::open_dispute fires).
+      {.name = "dispute_completion",
+       .from = {"COMPLETED"},
        .to = "DISPUTED",
-       .roles = {Role::poster, Role::worker},
+       .roles = {Role::poster},
        .guards = {{.kind = GuardKind::before_expiry}},
-       .effects = {{.kind = EffectKind::take_dispute_deposit,
-                    .bps = 500,
-                    .fixed_minor = 5'000'000}},
-       .events = {"job.disputed"}},
+       .effects = {deposit},
+       .events = {"job.disputed"},
+       .group = "dispute"},
+      {.name = "dispute_rejection",
+       .from = {"REJECTED"},
+       .to = "DISPUTED",
+       .roles = {Role::worker},
+       .guards = {{.kind = GuardKind::before_expiry}},
+       .effects = {deposit},
+       .events = {"job.disputed"},
+       .group = "dispute"},
       {.name = "close",
        .from = {"COMPLETED"},
        .to = "SETTLED_COMPLETED",

@@ -287,6 +287,9 @@ TEST_CASE("aacp: a dispute judged by commit-reveal; mismatches and early reveals
   const int64_t id = m.submitted(client, provider, evaluator);
   m.ok(m.service.evaluate(wallet(3), id, false));
   CHECK(m.view(provider).score == 95);
+  // Only the side the evaluation went against disputes it.
+  CHECK(m.refused(m.service.open_dispute(wallet(1), id, client, "no").status()) ==
+        "role_not_allowed");
   CHECK(m.refused(m.service.open_dispute(wallet(3), id, evaluator, "no").status()) ==
         "role_not_allowed");
   auto dispute = m.service.open_dispute(wallet(2), id, provider, "the work was fine");

@@ -94,7 +94,7 @@ Result<JobView> Service::view(const Job& job, bool full) {
     const LifecycleMark mark{.at_ms = step.at_ms, .transition = step.transition};
     if (step.transition == "create") out.created = mark;
     if (step.transition == "submit") out.submitted = mark;
-    if (step.transition == "dispute") out.disputed = mark;
+    if (step.transition.rfind("dispute", 0) == 0) out.disputed = mark;
     if (step.transition == "complete") {
       out.passed = true;
       out.fees_paid = true;

@@ -438,3 +438,137 @@ test("arbitrators who never reveal: the default closes the dispute at the reveal
   assert.equal(job.dispute.outcome, "arbitration_timeout");
   await checkConservation(full);
 });
+
+// Every route × (client, provider, evaluator, arbitrator, stranger, anonymous): reads are
+// public; each write is the business of the roles listed, refused 401 without a signature and
+// 403 for everyone else, before anything changes (the allowed role acts last and succeeds).
+test("authorization: every route × every role", async () => {
+  const roles = ["client", "provider", "evaluator", "arbitrator", "stranger", "anonymous"];
+  async function cast(stage, strategyType = "PROGRAM") {
+    const c = {
+      client: await newAgent(full, { balance: 1000n * USDC, pool: 100n * USDC }),
+      provider: await newAgent(full, { balance: 10n * USDC, pool: 200n * USDC }),
+      evaluator: await newAgent(full, { pool: 100n * USDC, evaluator: true }),
+      arbitrator: await newAgent(full, { pool: 20n * USDC }),
+      stranger: await newAgent(full, { pool: 200n * USDC, score: 50 }),
+    };
+    const extra = strategyType === "CEX_CAPITAL"
+      ? { strategyType, cexConfig: { stopLossBps: 1000, targetReturnBps: 2000 } } : {};
+    c.jobId = await openJob(full, c.client, c.evaluator, extra);
+    const as = (who, method, path, action, body) =>
+      signed(full, c[who].account, method, path, action, c.jobId, body);
+    if (stage === "OPEN") return c;
+    assert.equal((await as("client", "POST", `/jobs/${c.jobId}/fund`, "fund", {})).status, 200);
+    if (stage === "FUNDED") return c;
+    assert.equal((await as("provider", "POST", `/jobs/${c.jobId}/offers`, "offers",
+      { agentId: c.provider.agentId, ownerAddress: c.provider.account.address })).status, 200);
+    if (stage === "OFFERED") return c;
+    assert.equal((await as("client", "POST", `/jobs/${c.jobId}/provider`, "provider",
+      { agentId: c.provider.agentId })).status, 200);
+    if (stage === "PICKED") return c;
+    assert.equal((await as("provider", "POST", `/jobs/${c.jobId}/submit`, "submit",
+      { deliverableHash: "0x1" })).status, 200);
+    if (stage === "SUBMITTED") return c;
+    assert.equal((await as("evaluator", "POST", `/jobs/${c.jobId}/evaluate`, "evaluate",
+      { passed: false })).status, 200);
+    if (stage === "REJECTED") return c;
+    const filed = await as("provider", "POST", `/jobs/${c.jobId}/dispute`, "dispute",
+      { agentId: c.provider.agentId, reason: "fine" });
+    assert.equal(filed.status, 201, filed.text);
+    c.disputeId = filed.body.data.disputeId;
+    if (stage === "DISPUTED") return c;
+    const commitment = keccak256(toBytes("PROVIDER:s"));
+    const committed = await signed(full, c.arbitrator.account, "POST",
+      `/disputes/${c.disputeId}/commit`, "commit", c.disputeId,
+      { agentId: c.arbitrator.agentId, commitment });
+    assert.equal(committed.status, 200, committed.text);
+    // The panel stays short: votes are revealed once the 48 h commit window has closed.
+    await call(full, "POST", "/v1/test/clock", { body: { advance_seconds: 48 * 3600 } });
+    return c;
+  }
+  const own = (c, who) => (who === "anonymous" ? c.stranger : c[who]);
+  // route: [stage, method, path(c), action, resource(c), body(c, who), allowed roles, ok status]
+  const routes = [
+    ["OPEN", "POST", () => "/jobs", "jobs", (c) => c.client.agentId,
+      (c) => ({ clientId: c.client.agentId, evaluatorId: c.evaluator.agentId, budget: "1000000",
+                deadline: String(Math.floor(Date.now() / 1000) + 30 * 86400),
+                strategyType: "PROGRAM" }), ["client"], 201],
+    ["OPEN", "POST", (c) => `/jobs/${c.jobId}/fund`, "fund", (c) => c.jobId, () => ({}),
+      ["client"], 200],
+    ["FUNDED", "POST", (c) => `/jobs/${c.jobId}/offers`, "offers", (c) => c.jobId,
+      (c) => ({ agentId: c.provider.agentId, ownerAddress: c.provider.account.address }),
+      ["provider"], 200],
+    ["OFFERED", "DELETE", (c) => `/jobs/${c.jobId}/offers/${c.provider.agentId}`, "offers",
+      (c) => c.jobId, (c) => ({ ownerAddress: c.provider.account.address }), ["provider"], 200],
+    ["OFFERED", "POST", (c) => `/jobs/${c.jobId}/provider`, "provider", (c) => c.jobId,
+      (c) => ({ agentId: c.provider.agentId }), ["client"], 200],
+    ["PICKED", "POST", (c) => `/jobs/${c.jobId}/submit`, "submit", (c) => c.jobId,
+      () => ({ deliverableHash: "0x2" }), ["provider"], 200],
+    ["SUBMITTED", "POST", (c) => `/jobs/${c.jobId}/evaluate`, "evaluate", (c) => c.jobId,
+      () => ({ passed: true }), ["evaluator"], 200],
+    ["REJECTED", "POST", (c) => `/jobs/${c.jobId}/dispute`, "dispute", (c) => c.jobId,
+      (c, who) => ({ agentId: own(c, who).agentId, reason: "r" }), ["provider"], 201],
+    ["DISPUTED", "POST", (c) => `/disputes/${c.disputeId}/commit`, "commit", (c) => c.disputeId,
+      (c, who) => ({ agentId: own(c, who).agentId, commitment: keccak256(toBytes("CLIENT:x")) }),
+      ["arbitrator"], 200],
+    ["COMMITTED", "POST", (c) => `/disputes/${c.disputeId}/reveal`, "reveal",
+      (c) => c.disputeId,
+      (c, who) => ({ agentId: own(c, who).agentId, vote: "PROVIDER", salt: "s" }),
+      ["arbitrator"], 200],
+    ["OPEN", "POST", () => "/staking/deposit", "deposit", (c) => c.client.agentId,
+      (c) => ({ agentId: c.client.agentId, ownerAddress: c.client.account.address, amount: "1" }),
+      ["client"], 200],
+    ["OPEN", "POST", () => "/staking/withdraw", "withdraw", (c) => c.client.agentId,
+      (c) => ({ agentId: c.client.agentId, ownerAddress: c.client.account.address, amount: "1" }),
+      ["client"], 200],
+    ["OPEN", "POST", () => "/balance/deposit", "balanceDeposit", (c) => c.client.agentId,
+      (c) => ({ agentId: c.client.agentId, ownerAddress: c.client.account.address, amount: "1" }),
+      ["client"], 200],
+    ["OPEN", "POST", () => "/balance/withdraw", "balanceWithdraw", (c) => c.client.agentId,
+      (c) => ({ agentId: c.client.agentId, ownerAddress: c.client.account.address, amount: "1" }),
+      ["client"], 200],
+    ["OPEN", "POST", () => "/agents/register", "register", (c) => c.client.agentId,
+      (c) => ({ agentId: c.client.agentId, ownerAddress: c.client.account.address, name: "x" }),
+      ["client"], 201],
+  ];
+  const snapshotRoute = ["PICKED", "POST", (c) => `/jobs/${c.jobId}/snapshots`, "snapshots",
+    (c) => c.jobId, () => ({ reportedValue: "1", snapshotTs: "1745000000", txHash: "0xs",
+                            blockNumber: "1" }), ["provider"], 201];
+  for (const route of [...routes, snapshotRoute]) {
+    const [stage, method, path, action, resource, body, allowed, okStatus] = route;
+    const c = await cast(stage === "COMMITTED" ? "COMMITTED" : stage,
+      route === snapshotRoute ? "CEX_CAPITAL" : "PROGRAM");
+    const order = [...roles.filter((r) => !allowed.includes(r)), ...allowed];
+    for (const who of order) {
+      const headers = who === "anonymous" ? {}
+        : await signedHeaders(full, c[who].account, action, resource(c));
+      const response = await call(full, method, API + path(c), { body: body(c, who), headers });
+      const expected = allowed.includes(who) ? okStatus : who === "anonymous" ? 401 : 403;
+      assert.equal(response.status, expected,
+        `${method} ${path(c)} as ${who}: ${response.status} ${response.text}`);
+      if (allowed.includes(who)) {
+        const money = { deposit: 1n, balanceDeposit: 1n }[action];
+        const out = { withdraw: 1n, balanceWithdraw: 1n }[action];
+        if (money) book(full).deposited += money;
+        if (out) book(full).withdrawn += out;
+      }
+    }
+    // Public reads answer everyone, signed or not.
+    for (const read of [`/jobs/${c.jobId}`, `/jobs/${c.jobId}/offers`, `/jobs/${c.jobId}/dispute`,
+                        `/jobs/${c.jobId}/snapshots`, "/jobs", `/agents/${c.client.agentId}`]) {
+      assert.equal((await call(full, "GET", API + read)).status, 200, read);
+    }
+  }
+  // claimRefund: anyone signed (refused only for time before the deadline: the deadline timer
+  // refunds at the same instant on the test clock, so success is tested in process); never
+  // anonymous.
+  const late = await cast("FUNDED");
+  const anonymous = await call(full, "POST", `${API}/jobs/${late.jobId}/claimRefund`, {});
+  assert.equal(anonymous.status, 401);
+  for (const who of roles.filter((r) => r !== "anonymous")) {
+    const early = await signed(full, late[who].account, "POST",
+      `/jobs/${late.jobId}/claimRefund`, "claimRefund", late.jobId, {});
+    assert.equal(early.status, 400, `${who}: ${early.text}`);
+  }
+  await checkConservation(full);
+});
