@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include "marketcore/aacp.h"
@@ -444,4 +445,59 @@ TEST_CASE("aacp: lists filter by status, strategy, role and owner with page and 
   CHECK(m.service.jobs({.client_id = "777"})->total == 0);
   CHECK(m.service.jobs({.status = "BOGUS"}).status().detail() == "invalid_value");
   CHECK(m.service.jobs({.page = 3, .limit = 2})->jobs.size() == 1);
+}
+
+namespace {
+
+// The chain as the test sees it: each known transaction moved a fixed amount from its owner.
+class ScriptedChain final : public aacp::ChainConfirmer {
+ public:
+  std::map<std::string, int64_t> moved;
+  int calls = 0;
+  mc::Result<int64_t> confirmed_amount_minor(std::string_view tx_hash,
+                                             std::string_view owner) override {
+    ++calls;
+    auto found = moved.find(std::string(tx_hash));
+    if (found == moved.end() || owner.empty()) {
+      return mc::Status(mc::Code::not_found, "transaction_not_found", "no such transaction");
+    }
+    return found->second;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("aacp: production deposits are confirmed on the chain, each transaction once") {
+  mc::scenario::Scenario s("aacp");
+  auto chain = std::make_shared<ScriptedChain>();
+  chain->moved["0xaaa"] = 50 * kUsdc;
+  aacp::Service service(*s.engine, s.market, {.test_mode = false, .chain = chain});
+  auto registered = service.register_agent(
+      wallet(1), {.agent_id = "1", .owner_address = wallet(1), .name = "a", .reputation = 10});
+  REQUIRE(registered.ok());
+  CHECK(registered->score == 70);  // production ignores a claimed reputation
+  const aacp::MoneyRequest no_hash{
+      .agent_id = "1", .owner_address = wallet(1), .amount_minor = 50 * kUsdc};
+  CHECK(service.deposit(wallet(1), aacp::Purse::pool, no_hash).status().detail() ==
+        "missing_param");
+  aacp::MoneyRequest request = no_hash;
+  request.tx_hash = "0xaaa";
+  request.amount_minor = 60 * kUsdc;
+  CHECK(service.deposit(wallet(1), aacp::Purse::pool, request).status().detail() ==
+        "amount_mismatch");
+  request.amount_minor = 50 * kUsdc;
+  auto credited = service.deposit(wallet(1), aacp::Purse::pool, request);
+  REQUIRE_MESSAGE(credited.ok(), credited.status().to_string());
+  CHECK(credited->balances.stake_minor == 50 * kUsdc);
+  // The same transaction again credits nothing more, into either purse.
+  CHECK(service.deposit(wallet(1), aacp::Purse::pool, request).ok());
+  CHECK(service.deposit(wallet(1), aacp::Purse::balance, request).status().detail() ==
+        "external_ref_conflict");
+  const mc::Balances after = service.agent("1")->balances;
+  CHECK(after.stake_minor == 50 * kUsdc);
+  CHECK(after.available_minor == 0);
+  request.tx_hash = "0xunknown";
+  CHECK(service.deposit(wallet(1), aacp::Purse::pool, request).status().detail() ==
+        "transaction_not_found");
+  s.verify();
 }
