@@ -1,6 +1,7 @@
 // AACP agents: the registry (agentId → the wallet holding its NFT), each agent's balance and
 // staking pool, and the agent as the seed shows it (reputation, pool).
 #include <algorithm>
+#include <cctype>
 
 #include "internal.h"
 #include "marketcore/aacp.h"
