@@ -1,6 +1,7 @@
 // server/dialect_registry.cpp — name → dialect factory.
 #include "dialect_registry.h"
 
+#include "dialects/aacp/aacp_dialect.h"
 #include "dialects/agentmarket/agentmarket_dialect.h"
 #include "dialects/humanops/humanops_dialect.h"
 #include "dialects/humanops/mcp_dialect.h"
@@ -21,6 +22,7 @@ constexpr Entry kDialects[] = {
     {"agentmarket", &agentmarket::make_agentmarket_dialect},
     {"humanops", &humanops::make_humanops_dialect},
     {"humanops-mcp", &humanops::make_humanops_mcp_dialect},
+    {"aacp", &aacp::make_aacp_dialect},
 };
 
 }  // namespace

@@ -326,6 +326,8 @@ class Engine {
   // repeat replays and debits nothing.
   Result<MoneyMovement> withdraw(const Withdrawal& request);
   Result<Balances> balances(MarketId market, PartyId party);
+  // Every hold tied to `job` (escrow, stakes, dispute deposits), oldest first.
+  Result<std::vector<Hold>> job_holds(JobId job);
   // Transfers touching the party's accounts, newest first.
   Result<std::vector<Transfer>> transfers(MarketId market, PartyId party,
                                           std::optional<TransferId> before_id, int32_t limit);
@@ -364,7 +366,14 @@ class Engine {
   Result<Job> as_seen_by(Job job, const JobViewer& viewer) const;
 
   // --- offers --------------------------------------------------------------------------
-  Result<int64_t> submit_offer(const SubmitOffer& request);  // idempotent per (job, party)
+  // Idempotent per (job, party): a PENDING offer of the party is answered again. The market's
+  // gates ("offer_reputation_min", "offer_stake_min_minor" on the unlocked stake account) are
+  // read in the write: permission_denied/"reputation_too_low", failed_precondition/
+  // "insufficient_stake"; failed_precondition/"wrong_state" once the job has a worker or ended.
+  Result<int64_t> submit_offer(const SubmitOffer& request);
+  // The party's PENDING offer becomes WITHDRAWN (a WITHDRAWN one answers ok again).
+  // not_found/"offer_not_found"; failed_precondition/"offer_not_pending".
+  Status withdraw_offer(JobId job, PartyId party);
 
   // --- disputes ------------------------------------------------------------------------
   // Files a dispute by firing the job's "dispute" transition as `filed_by` (which takes any
@@ -379,6 +388,25 @@ class Engine {
   // fires "resolve_for_worker" or "resolve_for_poster" as Role::system in the same
   // transaction. permission_denied/"not_a_judge"; failed_precondition/"already_voted".
   Result<Dispute> cast_vote(int64_t dispute_id, PartyId judge, std::string_view vote);
+  // Commit-reveal judging (AACP arbitrators). A judge commits vote_commitment(vote, salt)
+  // (joining the panel: eligibility as join_dispute, a stake of the market's
+  // "arbitrator_stake_minor" divided by min(1, reputation/100) locked on the job from its stake
+  // account, released with the job's stakes) within "commit_hours" of the filing; once every
+  // judge has committed (or the commit window closed) each reveals its vote and salt until
+  // "reveal_hours" later; a majority of revealed votes fires the verdict as cast_vote does.
+  // commit_vote: invalid_argument/"bad_commitment"; failed_precondition/"commit_window_closed",
+  // "already_committed" (another commitment; the same one again answers ok), "panel_full",
+  // "dispute_closed"; permission_denied/"judge_not_eligible"; "insufficient_funds" (stake).
+  // reveal_vote: invalid_argument/"bad_vote"; permission_denied/"not_a_judge";
+  // failed_precondition/"already_voted", "reveal_not_open", "reveal_window_closed",
+  // "commitment_mismatch". `spelled_vote` is how the judge's dialect spells the vote in the
+  // commitment ("" = `vote` itself).
+  static std::string vote_commitment(std::string_view spelled_vote, std::string_view salt);
+  Result<Dispute> commit_vote(int64_t dispute_id, PartyId judge, std::string_view commitment);
+  Result<Dispute> reveal_vote(int64_t dispute_id, PartyId judge, std::string_view vote,
+                              std::string_view salt, std::string_view spelled_vote = {});
+  Result<std::vector<DisputeVote>> dispute_votes(int64_t dispute_id);
+  Result<std::optional<Dispute>> dispute_of_job(JobId job);
   Result<Dispute> dispute(int64_t dispute_id);
   Result<std::vector<Offer>> offers(JobId job);
 
@@ -419,6 +447,10 @@ class Engine {
 
   // --- events --------------------------------------------------------------------------
   Result<std::vector<Event>> events(const EventQuery& query);
+  // Appends an event about `job` (a dialect's record of something reported, e.g. AACP's
+  // CEX_CAPITAL snapshots), concerning the job's poster, worker and evaluator, in one write.
+  // invalid_argument/"invalid_json" for a payload that is not JSON; not_found/"job_not_found".
+  Result<Event> append_job_event(JobId job, std::string type, std::string payload_json);
 
   // --- webhooks ------------------------------------------------------------------------
   // Outgoing webhook endpoints and deliveries over this engine's store (include

@@ -261,4 +261,30 @@ Result<Dispute> Engine::dispute(int64_t dispute_id) {
   return impl_->read<Dispute>([&](store::Reader& reader) { return reader.dispute(dispute_id); });
 }
 
+Result<Event> Engine::append_job_event(JobId job_id, std::string type, std::string payload_json) {
+  MC_TRY(engine::validate_json(payload_json, "payload_json"));
+  return impl_->write<Event>([&](store::Transaction& tx) -> Result<Event> {
+    MC_TRY_ASSIGN(Job job, tx.job(job_id));
+    Event event;
+    event.market_id = job.market_id;
+    event.type = type;
+    event.job_id = job.id;
+    event.party_ids = {job.poster_id};
+    if (job.worker_id) event.party_ids.push_back(*job.worker_id);
+    if (job.evaluator_id) event.party_ids.push_back(*job.evaluator_id);
+    event.payload_json = payload_json;
+    event.created_at_ms = tx.now_ms();
+    MC_TRY_ASSIGN(event.sequence, tx.append_event(event));
+    return event;
+  });
+}
+
+Result<std::vector<Hold>> Engine::job_holds(JobId job) {
+  return impl_->read<std::vector<Hold>>([&](store::Reader& reader) -> Result<std::vector<Hold>> {
+    MC_TRY_ASSIGN(std::vector<Hold> holds, reader.holds_of_job(job));
+    std::sort(holds.begin(), holds.end(), [](const Hold& a, const Hold& b) { return a.id < b.id; });
+    return holds;
+  });
+}
+
 }  // namespace mc

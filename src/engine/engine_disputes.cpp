@@ -17,6 +17,9 @@
 #include "engine/replay.h"
 #include "engine/request_hash.h"
 #include "json/json_writer.h"
+#include "marketcore/crypto.h"
+#include "marketcore/encoding.h"
+#include "marketcore/money.h"
 
 namespace mc {
 namespace {
@@ -38,6 +41,26 @@ Result<std::optional<HoldId>> deposit_hold_of(store::Transaction& tx, JobId job,
     if (held_deposit && hold.party_id == payer) found = std::max(found.value_or(0), hold.id);
   }
   return found;
+}
+
+// Commit-reveal windows from the dispute's filing (market settings, in hours).
+struct JudgingWindows {
+  int64_t commit_until_ms = 0;
+  int64_t reveal_until_ms = 0;
+};
+
+JudgingWindows judging_windows(const MarketConfig& config, const Dispute& dispute) {
+  const int64_t commit_ms =
+      engine::market_setting_int(config, "commit_hours", 48) * kMillisecondsPerHour;
+  const int64_t reveal_ms =
+      engine::market_setting_int(config, "reveal_hours", 24) * kMillisecondsPerHour;
+  return {dispute.created_at_ms + commit_ms, dispute.created_at_ms + commit_ms + reveal_ms};
+}
+
+std::string normalised_commitment(std::string_view text) {
+  Result<std::string> bytes = encoding::hex_decode(text);
+  if (!bytes.ok() || bytes->size() != 32) return "";
+  return "0x" + encoding::hex_encode(*bytes);
 }
 
 std::string verdict_json(int64_t dispute_id, std::string_view verdict) {
@@ -203,6 +226,129 @@ Result<Dispute> Engine::cast_vote(int64_t dispute_id, PartyId judge, std::string
     }
     return decided;
   });
+}
+
+std::string Engine::vote_commitment(std::string_view spelled_vote, std::string_view salt) {
+  const std::string preimage = std::string(spelled_vote) + ":" + std::string(salt);
+  return "0x" + encoding::hex_encode(crypto::digest_bytes(crypto::keccak256(preimage)));
+}
+
+Result<Dispute> Engine::commit_vote(int64_t dispute_id, PartyId judge,
+                                    std::string_view commitment) {
+  const std::string normalised = normalised_commitment(commitment);
+  if (normalised.empty()) {
+    return invalid_argument("bad_commitment", "a commitment is 32 bytes of hex", "commitment");
+  }
+  return impl_->write<Dispute>([&](store::Transaction& tx) -> Result<Dispute> {
+    MC_TRY_ASSIGN(Dispute dispute, load_open_dispute(tx, dispute_id));
+    MC_TRY_ASSIGN(Job job, tx.job(dispute.job_id));
+    MC_TRY_ASSIGN(Market market, tx.market(job.market_id));
+    if (tx.now_ms() >= judging_windows(market.config, dispute).commit_until_ms) {
+      return failed_precondition("commit_window_closed", "the commit window has closed");
+    }
+    MC_TRY_ASSIGN(Party party, tx.party(judge));
+    const bool party_to_job = judge == job.poster_id || job.worker_id == judge ||
+                              job.evaluator_id == judge || judge == dispute.filed_by;
+    const int64_t reputation_min =
+        engine::market_setting_int(market.config, "judge_reputation_min", 0);
+    if (party.market_id != job.market_id || party_to_job || party.reputation < reputation_min) {
+      return permission_denied("judge_not_eligible",
+                               "party " + std::to_string(judge) + " may not judge this dispute");
+    }
+    MC_TRY_ASSIGN(std::vector<DisputeVote> votes, tx.dispute_votes(dispute_id));
+    auto mine = std::find_if(votes.begin(), votes.end(),
+                             [&](const DisputeVote& row) { return row.judge_id == judge; });
+    if (mine != votes.end() && !mine->commitment.empty()) {
+      if (mine->commitment == normalised) return dispute;  // the same commitment again
+      return failed_precondition("already_committed", "the judge has committed a vote");
+    }
+    if (mine == votes.end() && static_cast<int64_t>(votes.size()) >= dispute.judges_needed) {
+      return failed_precondition("panel_full", "the dispute has all the judges it needs");
+    }
+    // The judge's stake: a fixed amount divided by min(1, reputation / 100), locked on the
+    // job so the job's terminal transition releases it.
+    int64_t stake_minor = engine::market_setting_int(market.config, "arbitrator_stake_minor", 0);
+    if (stake_minor > 0) {
+      const int64_t reputation = std::clamp<int64_t>(party.reputation, 1, 100);
+      MC_TRY_ASSIGN(stake_minor, mul_div(stake_minor, 100, reputation, Rounding::up));
+      MC_TRY(tx.create_hold(HoldPurpose::stake,
+                            AccountRef{job.market_id, AccountKind::stake, judge}, stake_minor,
+                            job.id, judge, "stake_lock")
+                 .status());
+    }
+    DisputeVote vote = mine != votes.end() ? *mine : DisputeVote{};
+    vote.dispute_id = dispute_id;
+    vote.judge_id = judge;
+    if (mine == votes.end()) vote.joined_at_ms = tx.now_ms();
+    vote.commitment = normalised;
+    MC_TRY(tx.upsert_dispute_vote(vote));
+    return dispute;
+  });
+}
+
+Result<Dispute> Engine::reveal_vote(int64_t dispute_id, PartyId judge, std::string_view vote,
+                                    std::string_view salt, std::string_view spelled_vote) {
+  if (vote != "worker" && vote != "poster") {
+    return invalid_argument("bad_vote", "a vote is \"worker\" or \"poster\"", "vote");
+  }
+  const std::string commitment = vote_commitment(spelled_vote.empty() ? vote : spelled_vote, salt);
+  return impl_->write<Dispute>([&](store::Transaction& tx) -> Result<Dispute> {
+    MC_TRY_ASSIGN(Dispute dispute, load_open_dispute(tx, dispute_id));
+    MC_TRY_ASSIGN(Job job, tx.job(dispute.job_id));
+    MC_TRY_ASSIGN(Market market, tx.market(job.market_id));
+    MC_TRY_ASSIGN(std::vector<DisputeVote> votes, tx.dispute_votes(dispute_id));
+    auto mine = std::find_if(votes.begin(), votes.end(),
+                             [&](const DisputeVote& row) { return row.judge_id == judge; });
+    if (mine == votes.end() || mine->commitment.empty()) {
+      return permission_denied("not_a_judge", "the party has not committed a vote here");
+    }
+    if (!mine->vote.empty()) return failed_precondition("already_voted", "the judge has revealed");
+    const JudgingWindows windows = judging_windows(market.config, dispute);
+    const auto committed = std::count_if(
+        votes.begin(), votes.end(), [](const DisputeVote& row) { return !row.commitment.empty(); });
+    if (committed < dispute.judges_needed && tx.now_ms() < windows.commit_until_ms) {
+      return failed_precondition("reveal_not_open",
+                                 "votes are revealed once every judge has committed or the "
+                                 "commit window has closed");
+    }
+    if (tx.now_ms() >= windows.reveal_until_ms) {
+      return failed_precondition("reveal_window_closed", "the reveal window has closed");
+    }
+    if (commitment != mine->commitment) {
+      return failed_precondition("commitment_mismatch",
+                                 "the vote and salt do not match the commitment");
+    }
+    mine->vote = std::string(vote);
+    mine->voted_at_ms = tx.now_ms();
+    MC_TRY(tx.upsert_dispute_vote(*mine));
+    const auto agreeing = std::count_if(votes.begin(), votes.end(),
+                                        [&](const DisputeVote& row) { return row.vote == vote; });
+    if (agreeing < dispute.judges_needed / 2 + 1) return dispute;
+    FireTransition request;
+    request.job_id = dispute.job_id;
+    request.transition = vote == "worker" ? "resolve_for_worker" : "resolve_for_poster";
+    request.verdict_json = verdict_json(dispute_id, vote);
+    MC_TRY(impl_->fire_in(tx, request).status());
+    MC_TRY_ASSIGN(Dispute decided, tx.dispute(dispute_id));
+    if (decided.status == "open") {
+      decided.status = "resolved";
+      decided.verdict = std::string(vote);
+      decided.outcome = request.transition;
+      decided.resolved_at_ms = tx.now_ms();
+      MC_TRY(tx.update_dispute(decided));
+    }
+    return decided;
+  });
+}
+
+Result<std::vector<DisputeVote>> Engine::dispute_votes(int64_t dispute_id) {
+  return impl_->read<std::vector<DisputeVote>>(
+      [&](store::Reader& reader) { return reader.dispute_votes(dispute_id); });
+}
+
+Result<std::optional<Dispute>> Engine::dispute_of_job(JobId job) {
+  return impl_->read<std::optional<Dispute>>(
+      [&](store::Reader& reader) { return reader.dispute_of_job(job); });
 }
 
 }  // namespace mc

@@ -65,6 +65,29 @@ Status require_party_in(store::Transaction& tx, MarketId market, PartyId party, 
                 param);
 }
 
+// Market gates of an offer ("offer_reputation_min", "offer_stake_min_minor"), read in the
+// write so a concurrent withdrawal of stake cannot slip an offer past them.
+Status check_offer_gates(store::Transaction& tx, MarketId market_id, PartyId party_id) {
+  MC_TRY_ASSIGN(Market market, tx.market(market_id));
+  MC_TRY_ASSIGN(Party party, tx.party(party_id));
+  const int64_t reputation_min =
+      engine::market_setting_int(market.config, "offer_reputation_min", 0);
+  if (party.reputation < reputation_min) {
+    return failed_precondition("reputation_too_low", "an offer needs a reputation of at least " +
+                                                         std::to_string(reputation_min));
+  }
+  const int64_t stake_min = engine::market_setting_int(market.config, "offer_stake_min_minor", 0);
+  if (stake_min > 0) {
+    MC_TRY_ASSIGN(int64_t stake, tx.balance(AccountRef{market_id, AccountKind::stake, party_id}));
+    if (stake < stake_min) {
+      return failed_precondition("insufficient_stake", "an offer needs at least " +
+                                                           std::to_string(stake_min) +
+                                                           " available in the staking pool");
+    }
+  }
+  return ok_status();
+}
+
 FeeQuote contract_quote(const Job& lead) {
   const int64_t parts = std::max<int64_t>(1, lead.contracts_max);
   FeeQuote quote = lead.fees;
@@ -240,6 +263,7 @@ Result<int64_t> Engine::submit_offer(const SubmitOffer& request) {
     for (const Offer& offer : offers) {
       if (offer.party_id == request.party_id && offer.status == "PENDING") return offer.id;
     }
+    MC_TRY(check_offer_gates(tx, job.market_id, request.party_id));
     Offer offer;
     offer.job_id = job.id;
     offer.party_id = request.party_id;
@@ -247,6 +271,28 @@ Result<int64_t> Engine::submit_offer(const SubmitOffer& request) {
     offer.payload_json = request.payload_json;
     offer.created_at_ms = offer.updated_at_ms = tx.now_ms();
     return tx.insert_offer(offer);
+  });
+}
+
+Status Engine::withdraw_offer(JobId job_id, PartyId party) {
+  return impl_->store->write(impl_->now_ms(), [&](store::Transaction& tx) -> Status {
+    MC_TRY(tx.job(job_id).status());
+    MC_TRY_ASSIGN(std::vector<Offer> offers, tx.offers(job_id));
+    const Offer* latest = nullptr;
+    for (const Offer& offer : offers) {
+      if (offer.party_id == party && (latest == nullptr || offer.id > latest->id)) latest = &offer;
+    }
+    if (latest == nullptr) {
+      return not_found("offer_not_found", "the party has no offer on this job");
+    }
+    if (latest->status == "WITHDRAWN") return ok_status();
+    if (latest->status != "PENDING") {
+      return failed_precondition("offer_not_pending", "the offer is " + latest->status);
+    }
+    Offer withdrawn = *latest;
+    withdrawn.status = "WITHDRAWN";
+    withdrawn.updated_at_ms = tx.now_ms();
+    return tx.update_offer(withdrawn);
   });
 }
 

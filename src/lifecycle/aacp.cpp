@@ -19,7 +19,8 @@
 //   expire_unfunded system     OPEN → EXPIRED         (nothing held)                job.expired
 //   evaluator_timeout system   SUBMITTED → EXPIRED    refund_poster, evaluator stake slashed to
 //                                                     the provider, release_stakes  job.expired
-//   dispute         poster|worker  COMPLETED|REJECTED → DISPUTED  before_expiry (48 h window);
+//   dispute_completion poster  COMPLETED → DISPUTED   group "dispute": the side the evaluation
+//   dispute_rejection  worker  REJECTED → DISPUTED    went against; before_expiry (48 h window);
 //                                                     deposit 5 % of budget, min 5 USDC
 //                                                                                   job.disputed
 //   close           system     COMPLETED → SETTLED_COMPLETED, REJECTED → SETTLED_REJECTED
@@ -29,7 +30,9 @@
 //                                                     favours them (else to the platform); the
 //                                                     losing side's stake slashed to the winner;
 //                                                     release_stakes               job.arbitrated
-//   arbitration_timeout system DISPUTED → ARBITRATED  deposit back to its payer, release_stakes
+//   arbitration_timeout system DISPUTED → ARBITRATED  72 h after filing (commit 48 h + reveal
+//                                                     24 h): deposit back to its payer,
+//                                                     release_stakes
 //
 // Money moves at evaluation, as the seed says ("COMPLETED — Provider paid"); COMPLETED and
 // REJECTED stay open for 48 h as dispute windows and a timer closes them into terminal
@@ -140,16 +143,27 @@ std::vector<TransitionDef> refunds() {
 
 std::vector<TransitionDef> disputes() {
   const Effect release{.kind = EffectKind::release_stakes};
+  const Effect deposit{
+      .kind = EffectKind::take_dispute_deposit, .bps = 500, .fixed_minor = 5'000'000};
   return {
-      {.name = "dispute",
-       .from = {"COMPLETED", "REJECTED"},
+      // The side the evaluation went against disputes it: the client a completion, the
+      // provider a rejection (group "dispute", what Engine::open_dispute fires).
+      {.name = "dispute_completion",
+       .from = {"COMPLETED"},
        .to = "DISPUTED",
-       .roles = {Role::poster, Role::worker},
+       .roles = {Role::poster},
        .guards = {{.kind = GuardKind::before_expiry}},
-       .effects = {{.kind = EffectKind::take_dispute_deposit,
-                    .bps = 500,
-                    .fixed_minor = 5'000'000}},
-       .events = {"job.disputed"}},
+       .effects = {deposit},
+       .events = {"job.disputed"},
+       .group = "dispute"},
+      {.name = "dispute_rejection",
+       .from = {"REJECTED"},
+       .to = "DISPUTED",
+       .roles = {Role::worker},
+       .guards = {{.kind = GuardKind::before_expiry}},
+       .effects = {deposit},
+       .events = {"job.disputed"},
+       .group = "dispute"},
       {.name = "close",
        .from = {"COMPLETED"},
        .to = "SETTLED_COMPLETED",
@@ -228,9 +242,12 @@ LifecycleDefinition make_aacp() {
   def.timers.push_back({.state = "COMPLETED", .transition = "close", .after_ms = kDisputeWindowMs});
   def.timers.push_back(
       {.state = "REJECTED", .transition = "close_rejected", .after_ms = kDisputeWindowMs});
+  // The arbitrators' commit (48 h) and reveal (24 h) windows (market settings "commit_hours",
+  // "reveal_hours"); without a majority revealed by then the default applies: the evaluation
+  // stands, the deposit returns to its payer and every stake is released.
   def.timers.push_back({.state = "DISPUTED",
                         .transition = "arbitration_timeout",
-                        .after_ms = 14 * kMillisecondsPerDay});
+                        .after_ms = 72 * kMillisecondsPerHour});
   return def;
 }
 

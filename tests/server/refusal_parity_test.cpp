@@ -96,6 +96,17 @@ constexpr ParityCase kCases[] = {
      "post_without_location", "missing_param"},
     {"humanops: manual verify before any proof", "humanops", Stage::posted, Who::poster, "approve",
      "wrong_state"},
+    // AACP (tests/aacp): the dialect answers 403 and 400 (wrong_state).
+    {"aacp: fund by another agent", "aacp", Stage::posted, Who::third, "fund", "role_not_allowed"},
+    {"aacp: pick a provider before funding", "aacp", Stage::posted, Who::poster, "set_provider",
+     "wrong_state"},
+    {"aacp: submit before funding", "aacp", Stage::posted, Who::worker, "submit", "wrong_state"},
+    {"aacp: evaluate before any submission", "aacp", Stage::posted, Who::third, "complete",
+     "wrong_state"},
+    {"aacp: claim the refund of an unfunded job", "aacp", Stage::posted, Who::third, "claim_refund",
+     "wrong_state"},
+    {"aacp: dispute before the evaluation", "aacp", Stage::posted, Who::poster, "dispute",
+     "wrong_state"},
 };
 
 // Amounts per market: HumanOps tasks are worth $10–$10,000 (in cents).
@@ -142,6 +153,10 @@ std::string job_fields(const std::string& market, const std::string& action) {
     const HumanOpsTask task = humanops_task(action);
     return R"("title":"Parity task","category":")" + task.category + R"(","deadline_at_ms":)" +
            std::to_string(tomorrow_ms()) + R"(,"payload":)" + task.payload;
+  }
+  if (market == "aacp") {
+    return R"("title":"Parity task","category":"PROGRAM","deadline_at_ms":)" +
+           std::to_string(tomorrow_ms());
   }
   return R"("title":"Parity task")";
 }
@@ -283,6 +298,10 @@ class EngineSide final : public Side {
       request.category = task.category;
       request.deadline_at_ms = tomorrow_ms();
       request.payload_json = task.payload;
+    } else if (market_.config.name == "aacp") {
+      request.title = "Parity task";
+      request.category = "PROGRAM";
+      request.deadline_at_ms = tomorrow_ms();
     } else {
       request.title = "Parity task";
     }
