@@ -10,6 +10,7 @@
 #include "engine/job_validation.h"
 #include "marketcore/errors.h"
 #include "marketcore/humanops.h"
+#include "marketcore/mkt1337.h"
 
 namespace mc {
 namespace {
@@ -125,6 +126,9 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   }
   // The host guard of a built-in lifecycle: HumanOps task rules on creation.
   MC_TRY(impl->registry.add_guard("humanops_task", &humanops::check_task));
+  // 1337MKT: lead rules on creation, proof rules on submit_proof.
+  MC_TRY(impl->registry.add_guard("mkt1337_lead", &mkt1337::check_lead));
+  MC_TRY(impl->registry.add_guard("mkt1337_proof", &mkt1337::check_proof));
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
@@ -247,6 +251,21 @@ Result<std::vector<Offer>> Engine::offers(JobId job) {
 
 Result<Dispute> Engine::dispute(int64_t dispute_id) {
   return impl_->read<Dispute>([&](store::Reader& reader) { return reader.dispute(dispute_id); });
+}
+
+Result<std::optional<Dispute>> Engine::dispute_of_job(JobId job) {
+  return impl_->read<std::optional<Dispute>>(
+      [&](store::Reader& reader) { return reader.dispute_of_job(job); });
+}
+
+Result<std::vector<Dispute>> Engine::open_disputes(MarketId market, int32_t limit) {
+  return impl_->read<std::vector<Dispute>>(
+      [&](store::Reader& reader) { return reader.open_disputes(market, limit); });
+}
+
+Result<std::vector<DisputeVote>> Engine::dispute_votes(int64_t dispute_id) {
+  return impl_->read<std::vector<DisputeVote>>(
+      [&](store::Reader& reader) { return reader.dispute_votes(dispute_id); });
 }
 
 }  // namespace mc
