@@ -166,7 +166,7 @@ TEST_CASE("mkt1337: lead rules, escrow funding, tier gates, approve and auto-app
 
   // Typed success criteria and types.
   CHECK(detail(m.service->create_lead(leader, {.title = "x", .type = "CPX", .payout_minor = kUsdc})
-                   .status()) == "unknown_lead_type");
+                   .status()) == "unknown_category");
   CHECK(detail(m.service
                    ->create_lead(leader, {.title = "x",
                                           .type = "CPV",
