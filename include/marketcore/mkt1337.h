@@ -44,6 +44,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "marketcore/engine.h"
@@ -228,6 +229,35 @@ class Service {
   };
   Result<Completion> completion_signal(std::string_view raw_body, std::string_view signature);
 
+  // --- referral links and conversions
+  // A contract's referral link (its doer's, while the contract is active): the code names the
+  // contract and carries an HMAC under the lead's webhook secret, so links need no storage and
+  // cannot be guessed. The target is the lead's success-criteria URL (CPC target_url, CPR url,
+  // CPD download_url, or a "url" any type may carry); a target_url given must equal it
+  // (invalid_argument/"target_url_mismatch"); failed_precondition/"no_referral_target" when the
+  // lead names none.
+  struct ReferralLink {
+    std::string code;
+    JobId contract = 0;
+    std::string target_url;
+  };
+  Result<ReferralLink> referral_link(PartyId doer, std::string_view contract,
+                                     std::optional<std::string> target_url);
+  // A visit of GET /r/:code by `visitor` (a stable visitor id: cookie or address): counted once
+  // per visitor and link; on a CPC lead the contract completes at its success_criteria.clicks
+  // (default 1) counted clicks. not_found/"referral_not_found" for a bad code.
+  struct Click {
+    ReferralLink link;
+    bool counted = false;
+    bool completed = false;
+  };
+  Result<Click> click(std::string_view code, std::string_view visitor);
+  // An attributed conversion: kind "install" (CPI: completes CPD contracts) or "pixel"
+  // (completes CPR / CPA contracts), once per conversion_id; a repeat answers the contract
+  // as it is (replayed). failed_precondition/"wrong_lead_type".
+  Result<Completion> conversion(std::string_view code, std::string_view kind,
+                                std::string_view conversion_id);
+
   // --- disputes
   Result<Dispute> file_dispute(PartyId party, std::string_view contract, const std::string& reason);
   // Open disputes the party may judge (Gold+; not a party; panel not full).
@@ -243,6 +273,10 @@ class Service {
   Result<Job> own_contract(PartyId party, std::string_view id, bool leader_only, bool doer_only);
   Result<int64_t> deposited_for(const Job& lead);
   Result<EscrowStatus> escrow_of(const Job& lead);
+  Result<ReferralLink> link_of(const Job& contract, const Job& lead) const;
+  Result<std::pair<Job, Job>> contract_of_code(std::string_view code);
+  // Records `key` once, ever (the engine's durable replay guard); false when seen before.
+  Result<bool> first_time(const std::string& key);
 
   Engine& engine_;
   Market market_;

@@ -338,6 +338,56 @@ test("the signed completion webhook completes a contract exactly once", async ()
   await conserved();
 });
 
+test("referral links: a click per visitor completes CPC; install and pixel conversions", async () => {
+  const leader = await login();
+  const doer = await login();
+  const cpc = await createLead(leader, { type: "CPC", payout: 2, slots: 1,
+    criteria: { target_url: "https://shop.example/landing", clicks: 2 } });
+  await fund(leader, cpc);
+  const contract = await accept(doer, cpc);
+  assert.equal((await call("POST", `${API}/referral-links`, { token: doer.token,
+    body: { contract_id: contract.id, target_url: "https://evil.example" } })).status, 400);
+  assert.equal((await call("POST", `${API}/referral-links`, { token: leader.token,
+    body: { contract_id: contract.id } })).status, 403);
+  const link = await call("POST", `${API}/referral-links`, { token: doer.token, body: { contract_id: contract.id } });
+  assert.equal(link.status, 201, link.text);
+  assert.equal(link.body.url, `${API}/r/${link.body.code}`);
+  const first = await fetch(base + link.body.url, { redirect: "manual", headers: { "User-Agent": "a" } });
+  assert.equal(first.status, 302);
+  assert.equal(first.headers.get("location"), "https://shop.example/landing");
+  const cookies = first.headers.getSetCookie();
+  assert.ok(cookies.some((c) => c.startsWith(`mkt_ref=${link.body.code}`)));
+  // The same visitor again is not counted: the contract stays active.
+  await fetch(base + link.body.url, { redirect: "manual", headers: { "User-Agent": "a" } });
+  await fetch(base + link.body.url, { redirect: "manual", headers: { "User-Agent": "a", Cookie: "x=1" } });
+  assert.equal((await call("GET", `${API}/contracts/${contract.id}`, { token: doer.token })).body.status, "active");
+  // A second visitor completes it.
+  await fetch(base + link.body.url, { redirect: "manual", headers: { "User-Agent": "b" } });
+  assert.equal((await call("GET", `${API}/contracts/${contract.id}`, { token: doer.token })).body.status, "approved");
+  assert.equal((await fetch(base + `${API}/r/${contract.id.slice(9)}x0000000000000000`, { redirect: "manual" })).status, 404);
+  // CPD completes from an install, once.
+  const cpd = await createLead(leader, { type: "CPD", payout: 3, slots: 1 });
+  await fund(leader, cpd);
+  const app = await accept(doer, cpd);
+  const appLink = (await call("POST", `${API}/referral-links`, { token: doer.token, body: { contract_id: app.id } })).body;
+  const installed = await call("POST", `${API}/conversions/install`, { body: { code: appLink.code, install_id: "i-1" } });
+  assert.equal(installed.status, 200, installed.text);
+  assert.equal(installed.body.status, "approved");
+  assert.equal((await call("POST", `${API}/conversions/install`,
+    { body: { code: appLink.code, install_id: "i-1" } })).body.replayed, true);
+  assert.equal((await call("GET", `${API}/conversions/pixel?code=${appLink.code}&conversion_id=p1`)).status, 409);
+  // CPR completes from the pixel (the attribution cookie names the link).
+  const cpr = await createLead(leader, { type: "CPR", payout: 1, slots: 1 });
+  await fund(leader, cpr);
+  const reg = await accept(doer, cpr);
+  const regLink = (await call("POST", `${API}/referral-links`, { token: doer.token, body: { contract_id: reg.id } })).body;
+  const pixel = await call("GET", `${API}/conversions/pixel?conversion_id=r1`, { headers: { Cookie: `mkt_ref=${regLink.code}` } });
+  assert.equal(pixel.status, 200, pixel.text);
+  assert.equal(pixel.body.status, "approved");
+  assert.equal((await call("GET", `${API}/accounts/${doer.address}`)).body.completions, 3);
+  await conserved();
+});
+
 test("authorization: every route × leader, doer, other doer, judge, stranger, anonymous", async () => {
   const leader = await login();
   const doer = await login();
@@ -386,6 +436,11 @@ test("authorization: every route × leader, doer, other doer, judge, stranger, a
     ["POST", `/leads`, { title: "t", type: "CPA", payout: 1, slots: 1, success_criteria: { action: "a" } }, { anonymous: A }],
     ["POST", `/accounts/bond`, { amount: 1 }, { anonymous: A }],
     ["POST", `/auth/api-keys`, { name: "k" }, { anonymous: A }],
+    ["POST", `/referral-links`, { contract_id: contract.id }, { leader: 403, doer: 409, other: 404, judge: 404, stranger: 404, anonymous: A }],
+    ["GET", `/r/1x0000000000000000`, undefined, { leader: 404, doer: 404, other: 404, judge: 404, stranger: 404, anonymous: 404 }],
+    ["POST", `/conversions/install`, { code: "1x0000000000000000", install_id: "i" }, { leader: 404, stranger: 404, anonymous: 404 }],
+    ["GET", `/conversions/pixel?code=1x0000000000000000&conversion_id=c`, undefined, { leader: 404, anonymous: 404 }],
+    ["POST", `/webhooks/completion`, { lead_id: lead.id, contract_id: contract.id }, { leader: 401, anonymous: 401 }],
   ];
   for (const [method, path, body, expected] of cases) {
     for (const [role, status] of Object.entries(expected)) {

@@ -23,6 +23,7 @@ struct Mkt1337Api {
   std::shared_ptr<auth::NonceStore> nonces;
   std::string siwe_domain;  // "" in test mode: the request's Host
   bool test_mode = true;
+  std::string mounted_prefix;  // where the dialect is served ("" at the root)
 
   int64_t now_ms() const { return context.clock->now_ms(); }
 };

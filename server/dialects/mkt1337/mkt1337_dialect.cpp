@@ -156,7 +156,8 @@ class Mkt1337Dialect final : public Dialect {
     return error_response(429, "Too many requests");
   }
 
-  std::vector<RouteSpec> routes(const std::string&) override {
+  std::vector<RouteSpec> routes(const std::string& mounted_prefix) override {
+    api_->mounted_prefix = mounted_prefix == "/" ? "" : mounted_prefix;
     std::vector<RouteSpec> all = auth_routes(*api_);
     for (RouteSpec& route : market_routes(*api_)) all.push_back(std::move(route));
     return all;

@@ -329,6 +329,96 @@ Result<Response> completion(Mkt1337Api& api, RequestContext& context) {
   return json_of(200, out);
 }
 
+// --- referral links and conversions
+
+std::optional<std::string_view> cookie(const Request& request, std::string_view name) {
+  const std::optional<std::string_view> header = request.header("cookie");
+  if (!header) return std::nullopt;
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    const size_t end = rest.find(';');
+    std::string_view pair = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
+        pair[name.size()] == '=') {
+      return pair.substr(name.size() + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+Result<Response> create_referral_link(Mkt1337Api& api, RequestContext& context) {
+  MC_TRY_ASSIGN(JsonBody body, JsonBody::parse(context.request.body));
+  MC_TRY_ASSIGN(std::string contract, body.required_string("contract_id"));
+  MC_TRY_ASSIGN(std::optional<std::string> target, body.optional_string("target_url"));
+  MC_TRY_ASSIGN(mk::Service::ReferralLink link,
+                api.service->referral_link(caller(context), contract, target));
+  json::JsonWriter out;
+  out.begin_object();
+  out.key("code").value(link.code);
+  out.key("url").value(api.mounted_prefix + "/r/" + link.code);
+  out.key("contract_id").value(mk::contract_id(link.contract));
+  out.key("target_url").value(link.target_url);
+  out.end_object();
+  return json_of(201, out);
+}
+
+Result<Response> redirect(Mkt1337Api& api, RequestContext& context) {
+  const Request& request = context.request;
+  // A visitor is its address and user agent (cookies are easily dropped to inflate clicks).
+  const std::string visitor =
+      request.remote_ip + "|" + std::string(request.header("user-agent").value_or(""));
+  MC_TRY_ASSIGN(mk::Service::Click click, api.service->click(context.params.get("code"), visitor));
+  Response response;
+  response.status = 302;
+  response.content_type = "text/plain";
+  response.set_header("Location", click.link.target_url);
+  response.set_header("Set-Cookie", "mkt_ref=" + click.link.code +
+                                        "; Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax");
+  return response;
+}
+
+Result<Response> convert(Mkt1337Api& api, RequestContext& context, std::string_view kind) {
+  const Request& request = context.request;
+  std::optional<std::string> code;
+  std::optional<std::string> conversion_id;
+  if (request.method == "GET") {
+    if (auto text = request.query_param("code")) code = std::string(*text);
+    if (auto text = request.query_param("conversion_id")) conversion_id = std::string(*text);
+  } else {
+    MC_TRY_ASSIGN(JsonBody body, JsonBody::parse(request.body));
+    MC_TRY_ASSIGN(code, body.optional_string("code"));
+    const char* id_field = kind == "install" ? "install_id" : "conversion_id";
+    MC_TRY_ASSIGN(conversion_id, body.optional_string(id_field));
+  }
+  if (!code) {
+    if (auto ref = cookie(request, "mkt_ref")) code = std::string(*ref);
+  }
+  if (!code) return invalid_argument("missing_param", "code is required", "code");
+  if (!conversion_id) {
+    return invalid_argument("missing_param", "conversion id is required",
+                            kind == "install" ? "install_id" : "conversion_id");
+  }
+  MC_TRY_ASSIGN(mk::Service::Completion done, api.service->conversion(*code, kind, *conversion_id));
+  json::JsonWriter out;
+  out.begin_object();
+  out.key("received").value(true);
+  out.key("replayed").value(done.replayed);
+  out.key("contract_id").value(mk::contract_id(done.contract.id));
+  out.key("status").value(contract_status(done.contract));
+  out.end_object();
+  return json_of(200, out);
+}
+
+Result<Response> install(Mkt1337Api& api, RequestContext& context) {
+  return convert(api, context, "install");
+}
+
+Result<Response> pixel(Mkt1337Api& api, RequestContext& context) {
+  return convert(api, context, "pixel");
+}
+
 // --- disputes
 
 Result<Response> file_dispute(Mkt1337Api& api, RequestContext& context) {
@@ -422,6 +512,15 @@ std::vector<RouteSpec> market_routes(Mkt1337Api& api) {
       route("GET", "/disputes", "read", auth, &list_disputes, "List disputes eligible for judging"),
       route("POST", "/disputes/:id/join", "write", auth, &join_dispute, "Join dispute as Judge"),
       route("POST", "/disputes/:id/vote", "write", auth, &vote, "Cast verdict vote on dispute"),
+      route("POST", "/referral-links", "write", auth, &create_referral_link,
+            "Create referral link for a contract", 201),
+      route("GET", "/r/:code", "public", open, &redirect,
+            "Referral redirect (sets attribution cookie, records click)", 302),
+      route("POST", "/conversions/install", "webhook", open, &install, "CPI install callback"),
+      route("GET", "/conversions/pixel", "webhook", open, &pixel,
+            "JS pixel callback for CPR/CPA conversions"),
+      route("POST", "/conversions/pixel", "webhook", open, &pixel,
+            "JS pixel callback for CPR/CPA conversions"),
   };
   routes[5].query_params = {"type", "min_payout", "max_payout", "min_leader_rep", "limit"};
   return routes;
