@@ -322,7 +322,7 @@ constexpr ErrorInfo kRegistry[] = {
     {"siwe_bad_version", Code::invalid_argument, Code::ok, CallerAction::fix_request, false},
     {"siwe_chain_not_allowed", Code::unauthenticated, Code::ok, CallerAction::authenticate, false},
     {"siwe_domain_mismatch", Code::unauthenticated, Code::ok, CallerAction::authenticate, false},
-    {"siwe_domain_required", Code::invalid_argument, Code::ok, CallerAction::report, false},
+    {"siwe_domain_required", Code::failed_precondition, Code::ok, CallerAction::report, false},
     {"siwe_expired", Code::unauthenticated, Code::ok, CallerAction::authenticate, false},
     {"siwe_issued_in_future", Code::unauthenticated, Code::ok, CallerAction::authenticate, false},
     {"siwe_nonce_mismatch", Code::unauthenticated, Code::ok, CallerAction::authenticate, false},

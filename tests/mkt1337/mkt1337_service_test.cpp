@@ -415,3 +415,34 @@ TEST_CASE("mkt1337: the signed completion webhook completes a contract exactly o
   CHECK(proved->state == "proof_submitted");
   m.check();
 }
+
+TEST_CASE("mkt1337: tier changes open and close the gates") {
+  Market m;
+  const mc::PartyId leader = m.account_with_rep(50);  // Gold posts any budget
+  const mc::PartyId doer = m.account_with_rep(24);    // Bronze, one point short of Silver
+  const mc::Job dear = m.lead(leader, 100, 3);
+  m.fund(dear);
+  CHECK(detail(m.service->accept(doer, mk::lead_id(dear.id)).status()) == "tier_too_low");
+  // A completion (+2) lifts the doer to Silver: the $100 payout opens.
+  const mc::Job small = m.lead(leader, 10, 1);
+  m.fund(small);
+  m.prove(doer, m.accept(doer, small));
+  REQUIRE(
+      m.service->approve(leader, mk::contract_id(m.service->contracts(doer, 10)->at(0).id)).ok());
+  CHECK(m.service->account(doer)->tier == "silver");
+  const mc::Job taken = m.prove(doer, m.accept(doer, dear));
+  // A lost dispute (−5) drops it back to Bronze: the next $100 contract is refused again.
+  mc::Result<mc::Dispute> dispute = m.service->reject(leader, mk::contract_id(taken.id), "fake");
+  REQUIRE(dispute.ok());
+  const std::string id = mk::dispute_id(dispute->id);
+  for (int i = 0; i < 2; ++i) {
+    const mc::PartyId judge = m.account_with_rep(50);
+    REQUIRE(m.service->join(judge, id).ok());
+    REQUIRE(m.service->vote(judge, id, "leader").ok());
+  }
+  CHECK(m.service->contract(doer, mk::contract_id(taken.id))->state == "resolved_leader");
+  CHECK(m.service->account(doer)->rep_score == 21);
+  CHECK(m.service->account(doer)->tier == "bronze");
+  CHECK(detail(m.service->accept(doer, mk::lead_id(dear.id)).status()) == "tier_too_low");
+  m.check();
+}

@@ -56,6 +56,11 @@ Result<Response> verify(Mkt1337Api& api, RequestContext& context) {
   MC_TRY_ASSIGN(std::string message, body.required_string("message"));
   MC_TRY_ASSIGN(std::string signature, body.required_string("signature"));
   std::string domain = api.siwe_domain;
+  if (domain.empty() && !api.test_mode) {
+    // Production trusts no client-chosen Host: without a configured domain nobody logs in.
+    return failed_precondition("siwe_domain_required",
+                               "SIWE login needs MARKETCORE_1337MKT_DOMAIN in production");
+  }
   if (domain.empty()) domain = std::string(context.request.header("host").value_or("localhost"));
   auth::SiweVerifier siwe({.domain = domain}, api.nonces, api.context.clock);
   MC_TRY_ASSIGN(auth::SiweMessage login, siwe.verify(message, signature));
@@ -184,10 +189,6 @@ Result<std::unique_ptr<Mkt1337Api>> make_api(ServerContext& context) {
                  .nonces = context.engine->auth_stores().nonces,
                  .siwe_domain = environment("MARKETCORE_1337MKT_DOMAIN"),
                  .test_mode = test_mode});
-  if (api->siwe_domain.empty() && !test_mode) {
-    return invalid_argument("siwe_domain_required",
-                            "MARKETCORE_1337MKT_DOMAIN is required in production");
-  }
   return api;
 }
 
