@@ -6,6 +6,7 @@
 #include "dialects/humanops/humanops_dialect.h"
 #include "dialects/humanops/mcp_dialect.h"
 #include "dialects/j0/j0_dialect.h"
+#include "dialects/mkt1337/mkt1337_dialect.h"
 #include "native/native_dialect.h"
 
 namespace mc::server {
@@ -23,6 +24,7 @@ constexpr Entry kDialects[] = {
     {"humanops", &humanops::make_humanops_dialect},
     {"humanops-mcp", &humanops::make_humanops_mcp_dialect},
     {"aacp", &aacp::make_aacp_dialect},
+    {"1337mkt", &mkt1337::make_mkt1337_dialect},
 };
 
 }  // namespace

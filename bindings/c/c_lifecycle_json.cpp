@@ -34,7 +34,9 @@ constexpr Name<GuardKind> kGuardKinds[] = {
     {GuardKind::actor_reputation_at_least, "actor_reputation_at_least"},
     {GuardKind::no_active_children, "no_active_children"},
     {GuardKind::custom, "custom"},
-    {GuardKind::party_opted_into_role, "party_opted_into_role"}};
+    {GuardKind::party_opted_into_role, "party_opted_into_role"},
+    {GuardKind::parent_in_state, "parent_in_state"},
+    {GuardKind::actor_tier_allows_amount, "actor_tier_allows_amount"}};
 
 constexpr Name<EffectKind> kEffectKinds[] = {
     {EffectKind::fund_escrow, "fund_escrow"},

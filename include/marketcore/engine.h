@@ -405,9 +405,13 @@ class Engine {
   Result<Dispute> commit_vote(int64_t dispute_id, PartyId judge, std::string_view commitment);
   Result<Dispute> reveal_vote(int64_t dispute_id, PartyId judge, std::string_view vote,
                               std::string_view salt, std::string_view spelled_vote = {});
-  Result<std::vector<DisputeVote>> dispute_votes(int64_t dispute_id);
-  Result<std::optional<Dispute>> dispute_of_job(JobId job);
   Result<Dispute> dispute(int64_t dispute_id);
+  // The dispute filed on a job, if any.
+  Result<std::optional<Dispute>> dispute_of_job(JobId job);
+  // Open disputes of a market, oldest first (at most `limit`, 1..1000).
+  Result<std::vector<Dispute>> open_disputes(MarketId market, int32_t limit);
+  // The judges of a dispute and their votes, in the order they joined.
+  Result<std::vector<DisputeVote>> dispute_votes(int64_t dispute_id);
   Result<std::vector<Offer>> offers(JobId job);
 
   // --- time ----------------------------------------------------------------------------

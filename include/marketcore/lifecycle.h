@@ -78,12 +78,23 @@ enum class GuardKind : int32_t {
   // permission_denied/"<role>_not_opted_in" (e.g. "evaluator_not_opted_in"). AACP's creation
   // carries it for the evaluator, whose stake the client's `fund` locks.
   party_opted_into_role = 11,
+  // The job's parent (a contract's lead) is in the state named by Guard::name. Refuses
+  // failed_precondition/"parent_wrong_state" (also for a job without a parent). 1337MKT: no
+  // contract on a paused lead.
+  parent_in_state = 12,
+  // The actor's reputation tier allows the job's amount: of the market's config_json "tiers"
+  // (objects with "rep_min", ascending), the last whose rep_min ≤ the actor's reputation has
+  // the integer key Guard::name (e.g. "accept_payout_max_minor") equal to 0 (no bound) or at
+  // least job.amount_minor. Refuses failed_precondition/"tier_too_low"; passes when the market
+  // has no tiers. 1337MKT: Bronze accepts payouts up to $50 and posts budgets up to $500.
+  actor_tier_allows_amount = 13,
 };
 
 struct Guard {
   GuardKind kind = GuardKind::before_deadline;
   int64_t value = 0;
-  std::string name;  // for GuardKind::custom
+  std::string name;  // GuardKind::custom: the guard; parent_in_state: the state;
+                     // actor_tier_allows_amount: the tier key
   // For GuardKind::party_opted_into_role: the role whose party must have opted in.
   Role role = Role::evaluator;
 };

@@ -11,6 +11,7 @@
 #include "engine/job_validation.h"
 #include "marketcore/errors.h"
 #include "marketcore/humanops.h"
+#include "marketcore/mkt1337.h"
 
 namespace mc {
 namespace {
@@ -136,6 +137,9 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   }
   // The host guard of a built-in lifecycle: HumanOps task rules on creation.
   MC_TRY(impl->registry.add_guard("humanops_task", &humanops::check_task));
+  // 1337MKT: lead rules on creation, proof rules on submit_proof.
+  MC_TRY(impl->registry.add_guard("mkt1337_lead", &mkt1337::check_lead));
+  MC_TRY(impl->registry.add_guard("mkt1337_proof", &mkt1337::check_proof));
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
@@ -285,6 +289,11 @@ Result<std::vector<Hold>> Engine::job_holds(JobId job) {
     std::sort(holds.begin(), holds.end(), [](const Hold& a, const Hold& b) { return a.id < b.id; });
     return holds;
   });
+}
+
+Result<std::vector<Dispute>> Engine::open_disputes(MarketId market, int32_t limit) {
+  return impl_->read<std::vector<Dispute>>(
+      [&](store::Reader& reader) { return reader.open_disputes(market, limit); });
 }
 
 }  // namespace mc

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/firing.h"
+#include "engine/market_settings.h"
 #include "marketcore/role_opt_in.h"
 
 namespace mc::engine {
@@ -64,6 +65,28 @@ Status check_capability(const Firing& firing) {
     }
   }
   return refuse("capability_mismatch", "the actor has none of the job's capabilities");
+}
+
+Status check_parent_state(Firing& firing, const Guard& guard) {
+  if (!firing.job.parent_job_id) {
+    return refuse("parent_wrong_state", "the job has no parent in state '" + guard.name + "'");
+  }
+  MC_TRY_ASSIGN(Job * parent, load_parent(firing));
+  if (parent->state != guard.name) {
+    return refuse("parent_wrong_state",
+                  "the parent job is '" + parent->state + "', not '" + guard.name + "'");
+  }
+  return ok_status();
+}
+
+Status check_tier_amount(const Firing& firing, const Guard& guard) {
+  MC_TRY_ASSIGN(const Party* actor, require_actor(firing));
+  const std::optional<MarketTier> tier = market_tier(firing.market.config, actor->reputation);
+  if (!tier) return ok_status();
+  const int64_t max_minor = tier_setting_int(*tier, guard.name, 0);
+  if (max_minor == 0 || firing.job.amount_minor <= max_minor) return ok_status();
+  return refuse("tier_too_low", "tier " + tier->name + " allows at most " +
+                                    std::to_string(max_minor) + " minor units here");
 }
 
 Status check_custom(const Firing& firing, const Guard& guard) {
@@ -128,6 +151,10 @@ Status check_guard(Firing& firing, const Guard& guard) {
       return check_no_active_children(firing);
     case GuardKind::custom:
       return check_custom(firing, guard);
+    case GuardKind::parent_in_state:
+      return check_parent_state(firing, guard);
+    case GuardKind::actor_tier_allows_amount:
+      return check_tier_amount(firing, guard);
     case GuardKind::party_opted_into_role:
       break;  // checked above
   }

@@ -3,13 +3,19 @@
 // takes it (create_job with the doer as poster_id: the engine makes the leader the payer and
 // the doer the worker), or the leader creates it for a named worker.
 //
-//   create              candidate|poster  → active   contracts_available (on the lead);
+//   create              candidate|poster  → active   parent_in_state funded (not paused);
+//                                           actor_tier_allows_amount (accept payout);
+//                                           contracts_available (on the lead);
 //                                           draw_from_parent; Record::take_contract
 //                                                                           contract.created
-//   submit_proof        worker   active → proof_submitted  before_deadline; Record::proof
+//   submit_proof        worker   active → proof_submitted  before_deadline; mkt1337_proof
+//                                           (url, tx_hash or video_url); Record::proof
 //                                                                          contract.proof_submitted
 //   approve             poster   proof_submitted → approved   pay_worker     contract.approved
 //   auto_approve        system   proof_submitted → approved   pay_worker     contract.approved
+//   complete            poster|platform  active|proof_submitted → approved  pay_worker
+//                                           (completion webhook, attributed conversions)
+//                                                                           contract.approved
 //   dispute             poster|worker  proof_submitted → disputed  Record::verdict
 //                                           (the leader's reject files it)   contract.disputed
 //   resolve_for_worker  system|platform  disputed → resolved_doer   pay_worker  contract.resolved
@@ -37,7 +43,8 @@ std::vector<TransitionDef> doer_steps() {
        .from = {"active"},
        .to = "proof_submitted",
        .roles = {Role::worker},
-       .guards = {{.kind = GuardKind::before_deadline}},
+       .guards = {{.kind = GuardKind::before_deadline},
+                  {.kind = GuardKind::custom, .name = "mkt1337_proof"}},
        .records = {Record::proof},
        .events = {"contract.proof_submitted"}},
       {.name = "abandon",
@@ -72,6 +79,12 @@ std::vector<TransitionDef> decisions() {
        .from = {"proof_submitted"},
        .to = "approved",
        .roles = {Role::system},
+       .effects = {pay},
+       .events = {"contract.approved"}},
+      {.name = "complete",
+       .from = {"active", "proof_submitted"},
+       .to = "approved",
+       .roles = {Role::poster, Role::platform},
        .effects = {pay},
        .events = {"contract.approved"}},
       {.name = "dispute",
@@ -110,13 +123,16 @@ LifecycleDefinition make_contract() {
   def.states = {{"active"},         {"proof_submitted"},     {"disputed"},
                 {"approved", true}, {"resolved_doer", true}, {"resolved_leader", true},
                 {"expired", true}};
-  def.creation = {.name = "create",
-                  .to = "active",
-                  .roles = {Role::candidate, Role::poster},
-                  .guards = {{.kind = GuardKind::contracts_available}},
-                  .effects = {{.kind = EffectKind::draw_from_parent}},
-                  .records = {Record::take_contract},
-                  .events = {"contract.created"}};
+  def.creation = {
+      .name = "create",
+      .to = "active",
+      .roles = {Role::candidate, Role::poster},
+      .guards = {{.kind = GuardKind::parent_in_state, .name = "funded"},
+                 {.kind = GuardKind::actor_tier_allows_amount, .name = "accept_payout_max_minor"},
+                 {.kind = GuardKind::contracts_available}},
+      .effects = {{.kind = EffectKind::draw_from_parent}},
+      .records = {Record::take_contract},
+      .events = {"contract.created"}};
   for (auto* part : {&doer_steps, &decisions}) {
     for (TransitionDef& transition : (*part)()) def.transitions.push_back(std::move(transition));
   }

@@ -127,6 +127,10 @@ std::vector<std::string> guard_refusal_details(const Guard& guard) {
       return {};
     case GuardKind::party_opted_into_role:
       return {not_opted_in_detail(guard.role)};
+    case GuardKind::parent_in_state:
+      return {"parent_wrong_state", "no_parent_job"};
+    case GuardKind::actor_tier_allows_amount:
+      return {"tier_too_low", "actor_required"};
   }
   return {};
 }

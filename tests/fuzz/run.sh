@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 seconds=${MC_FUZZ_SECONDS:-15}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-for target in fuzz_siwe fuzz_jwt fuzz_signature_headers fuzz_humanops fuzz_request fuzz_aacp; do
+for target in fuzz_siwe fuzz_jwt fuzz_signature_headers fuzz_humanops fuzz_request fuzz_aacp fuzz_mkt1337; do
   binary="$MC_BUILD_DIR/tests/fuzz/$target"
   if [ ! -x "$binary" ]; then
     echo "skipping $target: not built (configure with -DMC_FUZZ=ON)"

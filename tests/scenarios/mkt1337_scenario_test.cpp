@@ -73,7 +73,7 @@ TEST_CASE("scenario 1337mkt: fund, three contracts — approve, auto-approve, di
   const mc::PartyId leader = s.party({.available_minor = 1000 * kUsdc});
   const mc::PartyId doers[] = {s.party(), s.party(), s.party(), s.party()};
   const mc::Job job = lead(s, leader, 3);
-  CHECK(take(s, job, doers[0]).status().detail() == "lead_escrow_exhausted");  // unfunded
+  CHECK(take(s, job, doers[0]).status().detail() == "parent_wrong_state");  // unfunded
   CHECK(s.fire_ok(job.id, "fund", leader).state == "funded");
   CHECK(s.available(leader) == 700 * kUsdc);
 

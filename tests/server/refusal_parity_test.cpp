@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "http_client.h"
 #include "marketcore/engine.h"
@@ -31,6 +32,10 @@ enum class Who { poster, worker, third };
 //   "post_over_category_max"  HumanOps: a CAPTCHA_SOLVING task above its $10 maximum
 //   "post_credential_without_key"  HumanOps: a Tier 2 task without agent_public_key
 //   "post_without_location"   HumanOps: a physical task without a location
+//   "post_lead_unknown_type"  1337MKT: a lead of type CPX
+//   "post_lead_bad_criteria"  1337MKT: a CPV lead whose min_duration_s is a string
+//   "post_lead_over_tier"     1337MKT: a Bronze leader (reputation 0) posts a $600 budget
+//   "take_contract"           1337MKT: the actor takes a contract (a child job) on the job
 struct ParityCase {
   const char* name;
   const char* market;
@@ -107,10 +112,24 @@ constexpr ParityCase kCases[] = {
      "wrong_state"},
     {"aacp: dispute before the evaluation", "aacp", Stage::posted, Who::poster, "dispute",
      "wrong_state"},
+    // 1337MKT (tests/mkt1337): the dialect answers 400, 400, 409, 409, 403, 409.
+    {"1337mkt: lead of an unknown type", "1337mkt", Stage::none, Who::poster,
+     "post_lead_unknown_type", "unknown_category"},
+    {"1337mkt: lead with mistyped success criteria", "1337mkt", Stage::none, Who::poster,
+     "post_lead_bad_criteria", "invalid_success_criteria"},
+    {"1337mkt: Bronze leader posts over $500", "1337mkt", Stage::none, Who::poster,
+     "post_lead_over_tier", "tier_too_low"},
+    {"1337mkt: contract on an unfunded lead", "1337mkt", Stage::posted, Who::worker,
+     "take_contract", "parent_wrong_state"},
+    {"1337mkt: cancel another leader's lead", "1337mkt", Stage::posted, Who::third, "cancel",
+     "role_not_allowed"},
+    {"1337mkt: pause an unfunded lead", "1337mkt", Stage::posted, Who::poster, "pause",
+     "wrong_state"},
 };
 
 // Amounts per market: HumanOps tasks are worth $10–$10,000 (in cents).
 int64_t scale(const std::string& market) {
+  if (market == "1337mkt") return 1'000'000;  // USDC
   return market == "humanops" ? 250 : 1;
 }
 int64_t funds(const std::string& market) {
@@ -131,6 +150,7 @@ struct HumanOpsTask {
 };
 HumanOpsTask humanops_task(const std::string& action) {
   HumanOpsTask task;
+  if (action == "post_lead_over_tier") task.amount = 600'000'000;
   if (action == "post_over_category_max") {
     task.category = "CAPTCHA_SOLVING";
     task.amount = 1001;
@@ -147,8 +167,21 @@ int64_t tomorrow_ms() {
   return static_cast<int64_t>(::time(nullptr)) * 1000 + 86'400'000;
 }
 
+// The 1337MKT lead of `action`: category and payload.
+std::pair<std::string, std::string> lead_shape(const std::string& action) {
+  if (action == "post_lead_unknown_type") return {"CPX", R"({"success_criteria":{}})"};
+  if (action == "post_lead_bad_criteria") {
+    return {"CPV", R"({"success_criteria":{"min_duration_s":"30"}})"};
+  }
+  return {"CPA", R"({"success_criteria":{"action":"signup"}})"};
+}
+
 std::string job_fields(const std::string& market, const std::string& action) {
   if (market == "j0") return R"("category":"opus","prompt":"Summarize","work_timeout_ms":30000)";
+  if (market == "1337mkt") {
+    const auto [category, payload] = lead_shape(action);
+    return R"("title":"Parity lead","category":")" + category + R"(","payload":)" + payload;
+  }
   if (market == "humanops") {
     const HumanOpsTask task = humanops_task(action);
     return R"("title":"Parity task","category":")" + task.category + R"(","deadline_at_ms":)" +
@@ -171,6 +204,8 @@ class Side {
   virtual std::string post(Who who, int64_t amount, const std::string& idempotency_key,
                            std::optional<Who> hired = std::nullopt) = 0;
   virtual std::string fire(Who who, const std::string& transition) = 0;
+  // 1337MKT: `who` takes a contract of `amount` on the job (a child job).
+  virtual std::string take(Who who, int64_t amount) = 0;
 
   std::string run(const ParityCase& c) {
     const std::string failed = setup(c.market);
@@ -198,6 +233,7 @@ class Side {
         return "accept: " + detail;
       }
     }
+    if (action == "take_contract") return take(c.actor, amount);
     return fire(c.actor, c.action);
   }
 
@@ -237,6 +273,14 @@ class HttpSide final : public Side {
       return "";
     }
     return json_field(created.body, "/error/code");
+  }
+
+  std::string take(Who who, int64_t amount) override {
+    HttpResult created = client_.request("POST", "/v1/jobs",
+                                         R"({"amount_minor":)" + std::to_string(amount) +
+                                             R"(,"category":"CPA","parent_job_id":)" + job_ + "}",
+                                         bearer(party(who)));
+    return created.status == 201 ? "" : json_field(created.body, "/error/code");
   }
 
   std::string fire(Who who, const std::string& transition) override {
@@ -302,6 +346,11 @@ class EngineSide final : public Side {
       request.title = "Parity task";
       request.category = "PROGRAM";
       request.deadline_at_ms = tomorrow_ms();
+    } else if (market_.config.name == "1337mkt") {
+      const auto [category, payload] = lead_shape(action_);
+      request.title = "Parity lead";
+      request.category = category;
+      request.payload_json = payload;
     } else {
       request.title = "Parity task";
     }
@@ -312,6 +361,17 @@ class EngineSide final : public Side {
     Result<JobOutcome> created = engine_.create_job(request);
     if (created.ok()) job_ = created->job.id;
     return created.status().detail();
+  }
+
+  std::string take(Who who, int64_t amount) override {
+    return engine_
+        .create_job({.market_id = market_.id,
+                     .poster_id = party(who),
+                     .amount_minor = amount,
+                     .parent_job_id = job_,
+                     .category = "CPA"})
+        .status()
+        .detail();
   }
 
   std::string fire(Who who, const std::string& transition) override {
