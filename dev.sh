@@ -15,8 +15,10 @@ jobs=$(nproc)
 
 build_packages=(build-essential clang libclang-rt-14-dev cmake ninja-build ccache pkg-config git
   ca-certificates libsqlite3-dev libssl-dev libsimdjson-dev libsecp256k1-dev libboost1.81-dev
-  doctest-dev libtomlplusplus-dev clang-format)
-test_packages=(nodejs npm curl)
+  doctest-dev libtomlplusplus-dev clang-format libpq-dev)
+# postgresql-15 (with postgresql-common's pg_virtualenv) runs a throwaway cluster for the
+# PostgreSQL store tests.
+test_packages=(nodejs npm curl postgresql-15 postgresql-common)
 bench_packages=(wrk util-linux)
 
 log() { printf '\n== %s\n' "$*"; }
@@ -105,14 +107,25 @@ run_tests() {
     [ -x "$example" ] && "$example"
   done
   log "running ctest (clang, sanitizers)"
-  (cd build/sanitize && ctest --output-on-failure -j "$jobs")
+  (cd build/sanitize && with_postgres ctest --output-on-failure -j "$jobs")
+}
+
+# Runs "$@" inside a throwaway PostgreSQL cluster (pg_virtualenv sets PGHOST, PGPORT, ...), so
+# the postgres_store_suite test runs; without pg_virtualenv, runs it as is (that test skips).
+# The cluster is for tests only: no fsync.
+with_postgres() {
+  if command -v pg_virtualenv >/dev/null; then
+    pg_virtualenv -o fsync=off -o synchronous_commit=off -o max_connections=200 "$@"
+  else
+    "$@"
+  fi
 }
 
 # The test suite on the release build: timing- and optimization-dependent behaviour that the
 # sanitizer build hides (faster bursts, other inlining) shows here.
 run_release_tests() {
   log "running ctest (GCC, release)"
-  (cd build/gcc-release && ctest --output-on-failure -j "$jobs")
+  (cd build/gcc-release && with_postgres ctest --output-on-failure -j "$jobs")
 }
 
 command=${1:-}
