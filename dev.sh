@@ -19,7 +19,7 @@ build_packages=(build-essential clang libclang-rt-14-dev cmake ninja-build ccach
 # postgresql-15 (with postgresql-common's pg_virtualenv) runs a throwaway cluster for the
 # PostgreSQL store tests.
 test_packages=(nodejs npm curl postgresql-15 postgresql-common)
-bench_packages=(wrk util-linux)
+bench_packages=(wrk util-linux postgresql-15 postgresql-common)
 
 log() { printf '\n== %s\n' "$*"; }
 
@@ -150,7 +150,14 @@ case "$command" in
     ensure_packages "${build_packages[@]}" "${bench_packages[@]}"
     build_release
     for bench in build/release/bench/bench_*; do
-      [ -x "$bench" ] && "$bench"
+      [ -x "$bench" ] || continue
+      if [ "$(basename "$bench")" = bench_core ] && command -v pg_virtualenv >/dev/null; then
+        # bench_core adds its PostgreSQL lines (1 and 3 engines on one database) in a throwaway
+        # cluster with the default durability (fsync, synchronous_commit on).
+        pg_virtualenv -o max_connections=200 env MC_BENCH_POSTGRES=postgresql:// "$bench"
+      else
+        "$bench"
+      fi
     done
     # Over HTTP against the Express anchor, when ../shared/anchors is beside the checkout.
     bench/http_vs_express.sh build/release/server/marketcore-server "${MC_BENCH_SECONDS:-10}"
