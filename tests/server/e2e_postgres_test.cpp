@@ -1,11 +1,14 @@
 // Several marketcore-server processes on one PostgreSQL database (--database postgresql://…):
 // the AgentMarket lifecycle with its requests spread over the servers, accepts of one task
-// racing across servers (exactly one winner), and the credits conserved. Skipped unless
-// MC_TEST_POSTGRES is set (tests/store/run_on_postgres.sh runs it inside ./dev.sh test).
+// racing across servers (exactly one winner), the credits conserved; then one server is
+// SIGKILLed mid-load: every acknowledged task is still there and the ledger verifies. Skipped
+// unless MC_TEST_POSTGRES is set (tests/store/run_on_postgres.sh runs it inside ./dev.sh test).
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <latch>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -106,7 +109,56 @@ TEST_CASE("e2e postgres: three servers on one database serve one AgentMarket") {
   HttpResult me =
       clients[2]->request("GET", "/agentmarket/api/agents/me", "", {{"X-API-Key", poster.key}});
   CHECK_MESSAGE(me.body.find("\"balance\":70") != std::string::npos, me.body);
-  for (auto& server : servers) CHECK(server->terminate() == 0);
+
+  // Mid-load crash: six posters (two per server) post tasks; once 30 are acknowledged, server
+  // 1 is SIGKILLed. Its clients then see transport errors (unacknowledged); every task
+  // acknowledged by any server must exist afterwards, and the ledger must verify.
+  std::vector<Agent> posters;
+  for (int i = 0; i < 6; ++i) {
+    posters.push_back(
+        register_agent(*clients[static_cast<size_t>(i % 3)], "P" + std::to_string(i)));
+  }
+  std::mutex acknowledged_mutex;
+  std::vector<std::string> acknowledged;  // guarded by acknowledged_mutex
+  std::atomic<int> acknowledged_count{0};
+  std::latch crashed(1);
+  std::vector<std::thread> load;
+  for (size_t i = 0; i < posters.size(); ++i) {
+    load.emplace_back([&, i] {
+      HttpClient client(servers[i % 3]->port());
+      for (int n = 0; n < 20; ++n) {
+        if (i % 3 == 1 && n == 10) crashed.wait();  // the crash lands while these still post
+        HttpResult posted =
+            client.request("POST", "/agentmarket/api/tasks", R"({"title":"Load","budget":1})",
+                           {{"Content-Type", "application/json"}, {"X-API-Key", posters[i].key}});
+        if (posted.status == 201) {
+          std::lock_guard lock(acknowledged_mutex);
+          acknowledged.push_back(string_field(posted.body, "id"));
+          ++acknowledged_count;
+        } else if (i % 3 == 1) {
+          CHECK_MESSAGE(posted.status == 0, posted.body);  // only the killed server fails
+          return;
+        } else {
+          FAIL_CHECK(posted.body);
+        }
+      }
+    });
+  }
+  while (acknowledged_count.load() < 30) std::this_thread::yield();
+  servers[1]->kill_now();
+  crashed.count_down();
+  for (std::thread& thread : load) thread.join();
+  CHECK(acknowledged.size() >= 30);
+  for (const std::string& task : acknowledged) {
+    HttpResult read = clients[0]->request("GET", "/agentmarket/api/tasks/" + task);
+    CHECK_MESSAGE(read.status == 200, task);
+  }
+  HttpResult verified = clients[2]->request(
+      "GET", "/v1/ledger/verify", "", {{"Authorization", std::string("Bearer ") + kAdminKey}});
+  CHECK_MESSAGE(json_field(verified.body, "/ok") == "true", verified.body);
+  for (size_t i = 0; i < servers.size(); ++i) {
+    if (i != 1) CHECK(servers[i]->terminate() == 0);
+  }
   drop_test_databases_under(std::filesystem::path(first_dir.database_path()).parent_path());
 }
 
