@@ -22,9 +22,11 @@ jobs=$(nproc)
 
 build_packages=(build-essential clang libclang-rt-14-dev cmake ninja-build ccache pkg-config git
   ca-certificates libsqlite3-dev libssl-dev libsimdjson-dev libsecp256k1-dev libboost1.81-dev
-  doctest-dev libtomlplusplus-dev clang-format)
-test_packages=(nodejs npm curl python3 python3-pytest)
-bench_packages=(wrk util-linux)
+  doctest-dev libtomlplusplus-dev clang-format libpq-dev)
+# postgresql-15 (with postgresql-common's pg_virtualenv) runs a throwaway cluster for the
+# PostgreSQL store tests.
+test_packages=(nodejs npm curl python3 python3-pytest postgresql-15 postgresql-common)
+bench_packages=(wrk util-linux postgresql-15 postgresql-common)
 
 log() { printf '\n== %s\n' "$*"; }
 
@@ -112,14 +114,25 @@ run_tests() {
     [ -x "$example" ] && "$example"
   done
   log "running ctest (clang, sanitizers)"
-  (cd build/sanitize && ctest --output-on-failure -j "$jobs")
+  (cd build/sanitize && with_postgres ctest --output-on-failure -j "$jobs")
+}
+
+# Runs "$@" inside a throwaway PostgreSQL cluster (pg_virtualenv sets PGHOST, PGPORT, ...), so
+# the postgres_store_suite test runs; without pg_virtualenv, runs it as is (that test skips).
+# The cluster is for tests only: no fsync.
+with_postgres() {
+  if command -v pg_virtualenv >/dev/null; then
+    pg_virtualenv -o fsync=off -o synchronous_commit=off -o max_connections=200 "$@"
+  else
+    "$@"
+  fi
 }
 
 # The test suite on the release build: timing- and optimization-dependent behaviour that the
 # sanitizer build hides (faster bursts, other inlining) shows here.
 run_release_tests() {
   log "running ctest (GCC, release)"
-  (cd build/gcc-release && ctest --output-on-failure -j "$jobs")
+  (cd build/gcc-release && with_postgres ctest --output-on-failure -j "$jobs")
 }
 
 # build_target DIR TARGET [cmake options...]: configures DIR with clang and builds one target.
@@ -241,7 +254,14 @@ case "$command" in
     ensure_packages "${build_packages[@]}" "${bench_packages[@]}"
     build_release
     for bench in build/release/bench/bench_*; do
-      [ -x "$bench" ] && "$bench"
+      [ -x "$bench" ] || continue
+      if [ "$(basename "$bench")" = bench_core ] && command -v pg_virtualenv >/dev/null; then
+        # bench_core adds its PostgreSQL lines (1 and 3 engines on one database) in a throwaway
+        # cluster with the default durability (fsync, synchronous_commit on).
+        pg_virtualenv -o max_connections=200 env MC_BENCH_POSTGRES=postgresql:// "$bench"
+      else
+        "$bench"
+      fi
     done
     # Over HTTP against the Express anchor, when ../shared/anchors is beside the checkout.
     bench/http_vs_express.sh build/release/server/marketcore-server "${MC_BENCH_SECONDS:-10}"

@@ -24,8 +24,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <latch>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <string>
@@ -119,6 +121,67 @@ long peak_rss_kib() {
 }
 
 }  // namespace
+
+// The same transitions on PostgreSQL when MC_BENCH_POSTGRES names a database (./dev.sh bench
+// runs inside a throwaway pg_virtualenv cluster): one caller, then `threads` callers spread
+// over `servers` engines on that database (each engine has its own connection pool, as each
+// marketcore-server process would).
+bool bench_postgres(const std::string& url, int64_t jobs_per_thread, int threads,
+                    int64_t sequential_jobs) {
+  for (int servers : {1, 3}) {
+    std::vector<std::unique_ptr<EngineBench>> engines;
+    for (int i = 0; i < servers; ++i) {
+      auto bench = std::make_unique<EngineBench>();
+      auto opened = mc::Engine::open({.database_path = url});
+      if (!opened.ok()) {
+        std::fprintf(stderr, "postgres: %s\n", opened.status().to_string().c_str());
+        return false;
+      }
+      bench->engine = std::move(opened).value();
+      bench->market =
+          bench->engine->ensure_market(mc::builtin_market_config("j0").value()).value().id;
+      engines.push_back(std::move(bench));
+    }
+    if (servers == 1) {
+      auto [poster, worker] = engines[0]->pair();
+      const auto start = Clock::now();
+      if (!engines[0]->run_jobs(poster, worker, sequential_jobs)) return false;
+      const double single = static_cast<double>(3 * sequential_jobs) / seconds_since(start);
+      std::printf("  PostgreSQL engine, 1 caller                 %10.0f /s   p50 %7.0f us\n",
+                  single, engines[0]->latencies.percentile(0.50));
+      engines[0]->latencies.micros.clear();
+    }
+    std::vector<std::pair<mc::PartyId, mc::PartyId>> pairs;
+    for (int i = 0; i < threads; ++i)
+      pairs.push_back(engines[static_cast<size_t>(i % servers)]->pair());
+    std::latch go(threads);
+    std::atomic<bool> failed{false};
+    std::vector<std::thread> workers;
+    const auto start = Clock::now();
+    for (int i = 0; i < threads; ++i) {
+      workers.emplace_back([&, i] {
+        go.arrive_and_wait();
+        EngineBench& bench = *engines[static_cast<size_t>(i % servers)];
+        if (!bench.run_jobs(pairs[static_cast<size_t>(i)].first,
+                            pairs[static_cast<size_t>(i)].second, jobs_per_thread)) {
+          failed = true;
+        }
+      });
+    }
+    for (std::thread& thread : workers) thread.join();
+    if (failed) return false;
+    const double rate = static_cast<double>(3 * jobs_per_thread * threads) / seconds_since(start);
+    const mc::Engine::WriterStatistics stats = engines[0]->engine->writer_statistics();
+    std::printf(
+        "  PostgreSQL engine, %d callers on %d server%s %10.0f /s   (server 1: %lld committed, "
+        "%lld retried or refused)\n",
+        threads, servers, servers == 1 ? " " : "s", rate,
+        static_cast<long long>(stats.units_committed), static_cast<long long>(stats.units_failed));
+    auto report = engines[0]->engine->verify_ledger();
+    if (!report.ok() || !report->ok()) return false;
+  }
+  return true;
+}
 
 int main(int argc, char** argv) {
   // As marketcore-server does: no SQLite memory statistics, so no global mutex around every
@@ -216,6 +279,9 @@ int main(int argc, char** argv) {
       raw_cpu_per_transition, engine_cpu_per_transition);
   std::printf("  peak RSS: %ld KiB\n", peak_rss_kib());
   bench.engine.reset();
+  if (const char* url = std::getenv("MC_BENCH_POSTGRES"); url != nullptr && *url != '\0') {
+    if (!bench_postgres(url, jobs_per_thread, threads, sequential_jobs)) return 1;
+  }
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
   return 0;

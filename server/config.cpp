@@ -186,7 +186,9 @@ Flags:
   --config FILE            read settings from a TOML file (keys below)
   --listen HOST:PORT       listen address (default 127.0.0.1:8080; port 0 = any free port,
                            printed on start-up)
-  --database PATH          SQLite database file (default marketcore.db)
+  --database PATH|URL      SQLite database file (default marketcore.db), or a postgres:// or
+                           postgresql:// URL of a PostgreSQL database that several servers
+                           may share (docs/scaling.md)
   --dialect NAME           mount a dialect (repeatable; replaces the default list). Names:
                            native, j0, agentmarket, humanops, humanops-mcp, aacp, 1337mkt
   --prefix PATH            prefix for the preceding --dialect ("/" serves it at the root)
@@ -260,6 +262,27 @@ then exit 0. Every write acknowledged with a 2xx is durable before the response 
 Operations: GET /healthz (process up), GET /readyz (database open, markets ready),
 GET /metrics (Prometheus text). Access log: one JSON line per request on stdout.
 )";
+}
+
+bool database_is_postgres(const std::string& database) {
+  return database.starts_with("postgres://") || database.starts_with("postgresql://");
+}
+
+std::string database_for_display(const std::string& database) {
+  if (!database_is_postgres(database)) return database;
+  // scheme://user:password@host... → scheme://user:***@host...
+  const size_t authority = database.find("://") + 3;
+  const size_t at = database.find('@', authority);
+  const size_t slash = database.find('/', authority);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return database;
+  const size_t colon = database.find(':', authority);
+  if (colon == std::string::npos || colon > at) return database;
+  return database.substr(0, colon + 1) + "***" + database.substr(at);
+}
+
+std::string local_files_directory(const ServerConfig& config, const std::string& name) {
+  if (database_is_postgres(config.database_path)) return "marketcore." + name;
+  return config.database_path + "." + name;
 }
 
 }  // namespace mc::server

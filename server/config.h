@@ -27,6 +27,7 @@ struct DialectMountConfig {
 struct ServerConfig {
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 8080;
+  // An SQLite file, or a postgres:// / postgresql:// URL (several servers on one database).
   std::string database_path = "marketcore.db";
   bool test_mode = true;
   bool durability_full = true;  // false: survives a process crash, not a power loss
@@ -76,5 +77,14 @@ Status parse_rate_limit_flag(std::string_view text, ServerConfig& config);
 Status parse_listen(std::string_view text, ServerConfig& config);
 
 std::string help_text();
+
+// True when `database` is a postgres:// or postgresql:// URL.
+bool database_is_postgres(const std::string& database);
+// `database` for log lines: a URL's password replaced by "***".
+std::string database_for_display(const std::string& database);
+// Where this server keeps files beside its database (`name` e.g. "uploads"): "<file>.<name>"
+// beside an SQLite file; "marketcore.<name>" in the working directory with a PostgreSQL URL
+// (per server, not shared between servers; see docs/scaling.md).
+std::string local_files_directory(const ServerConfig& config, const std::string& name);
 
 }  // namespace mc::server

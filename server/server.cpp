@@ -68,7 +68,7 @@ Status Server::Impl::open_engine() {
     config.admin_key = "mc_admin_" + encoding::hex_encode(random);
     progress_line("test mode: generated admin key " + config.admin_key);
   }
-  progress_line("opening database " + config.database_path);
+  progress_line("opening database " + database_for_display(config.database_path));
   // Test mode runs on an offset clock that POST /v1/test/clock moves forward; every engine,
   // auth and dialect time check reads context.clock.
   if (config.test_mode) {

@@ -93,7 +93,9 @@ enum class Durability : int32_t {
 };
 
 struct EngineOptions {
-  std::string database_path;     // SQLite file; created if missing
+  // SQLite file (created if missing), or a postgres:// / postgresql:// URL of an existing
+  // PostgreSQL database (docs/scaling.md).
+  std::string database_path;
   std::shared_ptr<Clock> clock;  // default: the system clock
   Durability durability = Durability::full;
   int32_t reader_connections = 4;

@@ -114,7 +114,7 @@ Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   store_options.progress = options.progress;
   store_options.queue_units_max = options.write_queue_units_max;
   store_options.speculative_batches = options.speculative_batches;
-  Result<std::unique_ptr<store::Store>> store = store::open_sqlite_store(store_options);
+  Result<std::unique_ptr<store::Store>> store = store::open_store(store_options);
   if (!store.ok()) {
     return Status(Code::unavailable, "store_open_failed", store.status().to_string());
   }

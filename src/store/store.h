@@ -45,7 +45,8 @@ enum class Durability : int32_t {
 };
 
 struct StoreOptions {
-  std::string path;  // SQLite file; created if missing
+  // SQLite file (created if missing), or a postgres:// or postgresql:// URL (open_store).
+  std::string path;
   Durability durability = Durability::full;
   int32_t reader_connections = 4;  // size of the reader pool
   int32_t batch_units_max = 256;   // most units group-committed in one transaction
@@ -455,5 +456,16 @@ class Store {
 
 // Opens (creating if needed) an SQLite store and applies pending migrations.
 Result<std::unique_ptr<Store>> open_sqlite_store(const StoreOptions& options);
+
+// True for a postgres:// or postgresql:// URL.
+bool is_postgres_url(std::string_view location);
+
+// Opens a PostgreSQL store at the libpq URL `options.path` (an existing database; several
+// servers may share it) and applies pending migrations under an advisory lock. Uses
+// reader_connections + 8 connections; durability is the server's (synchronous_commit).
+Result<std::unique_ptr<Store>> open_postgres_store(const StoreOptions& options);
+
+// open_postgres_store for a postgres:// or postgresql:// URL, else open_sqlite_store.
+Result<std::unique_ptr<Store>> open_store(const StoreOptions& options);
 
 }  // namespace mc::store

@@ -2,7 +2,6 @@
 // backoff and still refunds; a timer or hold that fails permanently is parked as stuck (listed,
 // reported, retryable) and does not block the work after it.
 #include <doctest/doctest.h>
-#include <sqlite3.h>
 
 #include <future>
 #include <mutex>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "engine/engine_fixture.h"
+#include "store/test_database.h"
 
 namespace mc::test {
 namespace {
@@ -19,7 +19,7 @@ namespace {
 struct DueFixture {
   explicit DueFixture(int32_t write_queue_units_max, int64_t settlement_hold_ms = 0)
       : clock(std::make_shared<ManualClock>(kStartMs)) {
-    EngineOptions options{.database_path = dir.path("market.db").string(),
+    EngineOptions options{.database_path = database_location(dir.path("market.db")),
                           .clock = clock,
                           .durability = Durability::normal};
     options.write_queue_units_max = write_queue_units_max;
@@ -96,18 +96,6 @@ struct DueFixture {
   std::vector<DueWorkFailure> failures;  // guarded by mutex
   std::function<void()> on_failure;      // guarded by mutex
 };
-
-void raw_sql(const std::filesystem::path& database, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(database.string().c_str(), &db) == SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  char* error = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  INFO((error != nullptr ? error : ""));
-  sqlite3_free(error);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
-}
 
 }  // namespace
 

@@ -4,6 +4,8 @@
 #include <atomic>
 #include <random>
 
+#include "store/test_database.h"
+
 namespace mc::test {
 namespace {
 
@@ -105,13 +107,14 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  drop_test_databases_under(path_);
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
 }
 
 EngineFixture::EngineFixture(int64_t settlement_hold_ms)
     : clock(std::make_shared<ManualClock>(kStartMs)) {
-  auto opened = Engine::open({.database_path = dir.path("market.db").string(),
+  auto opened = Engine::open({.database_path = database_location(dir.path("market.db")),
                               .clock = clock,
                               .durability = Durability::normal});
   REQUIRE_MESSAGE(opened.ok(), opened.status().to_string());

@@ -16,6 +16,7 @@
 #include "engine/interpreter.h"
 #include "engine/registry.h"
 #include "store/store.h"
+#include "store/test_database.h"
 
 namespace mc::test {
 namespace {
@@ -138,7 +139,7 @@ TEST_CASE("engine race: approve/timeout and approve/approve pay exactly once") {
 
 TEST_CASE("engine race: deterministic stale snapshots lose without a trace") {
   TempDir dir;
-  const std::string path = dir.path("race.db").string();
+  const std::string path = database_location(dir.path("race.db"));
   JobId job_id = 0;
   PartyId poster = 0;
   std::vector<PartyId> workers;
@@ -163,7 +164,7 @@ TEST_CASE("engine race: deterministic stale snapshots lose without a trace") {
                                         const FireTransition&) { return ok_status(); })
               .ok());
   engine::Interpreter interpreter(registry);
-  auto store = store::open_sqlite_store({.path = path}).value();
+  auto store = store::open_store({.path = path}).value();
   auto snapshot = [&] {
     return store->read_result<Job>([&](store::Reader& reader) { return reader.job(job_id); })
         .value();

@@ -11,13 +11,14 @@
 
 #include "engine/engine_fixture.h"
 #include "marketcore/scheduler.h"
+#include "store/test_database.h"
 
 namespace mc::test {
 
 TEST_CASE("scheduler: fires due work promptly when its offset clock moves") {
   TempDir dir;
   auto clock = std::make_shared<OffsetClock>(std::make_shared<ManualClock>(kStartMs));
-  auto opened = Engine::open({.database_path = dir.path("market.db").string(),
+  auto opened = Engine::open({.database_path = database_location(dir.path("market.db")),
                               .clock = clock,
                               .durability = Durability::normal});
   REQUIRE_MESSAGE(opened.ok(), opened.status().to_string());

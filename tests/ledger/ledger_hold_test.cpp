@@ -1,9 +1,9 @@
 // Hold semantics through the SQLite store: post all, part, to several recipients (remainder
 // back to the source), void, exactly once, child holds drawn from a parent hold, due holds,
 // stakes locked/released/slashed, and trailing_spend over posted escrows.
-#include <sqlite3.h>
 
 #include "store/store_fixture.h"
+#include "store/test_database.h"
 
 using mc::AccountKind;
 using mc::Code;
@@ -341,11 +341,7 @@ TEST_CASE("holds: verify_ledger catches a held total out of step with the holds"
   fx.escrow(300);
   fx.verify();
   fx.store.reset();
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(fx.dir.file("market.db").c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db, "UPDATE hold_totals SET held_minor = held_minor + 1", nullptr, nullptr,
-                       nullptr) == SQLITE_OK);
-  sqlite3_close(db);
+  mc::test::raw_sql(fx.dir.file("market.db"), "UPDATE hold_totals SET held_minor = held_minor + 1");
   fx.reopen();
   auto report = fx.read_value<mc::LedgerReport>([](auto& r) { return r.verify_ledger(); });
   REQUIRE(report.problems.size() == 1);
@@ -353,15 +349,12 @@ TEST_CASE("holds: verify_ledger catches a held total out of step with the holds"
 }
 
 TEST_CASE("holds: migration 6 fills the held totals of a database made before it") {
+  if (mc::test::testing_postgres()) return;  // SQLite's migration; PostgreSQL starts after it
   HoldFixture fx;
   fx.escrow(300);
   fx.escrow(200, mc::JobId{2});
   fx.store.reset();
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(fx.dir.file("market.db").c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db, "DROP TABLE hold_totals; PRAGMA user_version = 5", nullptr, nullptr,
-                       nullptr) == SQLITE_OK);
-  sqlite3_close(db);
+  mc::test::raw_sql(fx.dir.file("market.db"), "DROP TABLE hold_totals; PRAGMA user_version = 5");
   fx.reopen();
   auto balances = fx.read_value<mc::Balances>(
       [&](mc::store::Reader& r) { return r.balances(fx.market, fx.poster); });

@@ -1,12 +1,12 @@
 // Ledger tests through the SQLite store: transfers, the non-negative rule, checked overflow,
 // external references, balances, the transfer list, and verify_ledger catching a corrupted
 // balance. verify() runs after every step.
-#include <sqlite3.h>
 
 #include <limits>
 
 #include "ledger/ledger_rules.h"
 #include "store/store_fixture.h"
+#include "store/test_database.h"
 
 using mc::AccountKind;
 using mc::Code;
@@ -171,11 +171,8 @@ TEST_CASE("ledger: verify_ledger catches a corrupted balance and a broken sum") 
   fx.deposit(alice, 1000);
   fx.verify();
   fx.store.reset();
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(fx.dir.file("market.db").c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db, "UPDATE accounts SET balance_minor = balance_minor + 1 WHERE kind = 2",
-                       nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
+  mc::test::raw_sql(fx.dir.file("market.db"),
+                    "UPDATE accounts SET balance_minor = balance_minor + 1 WHERE kind = 2");
   fx.reopen();
   auto report = fx.read_value<mc::LedgerReport>([](auto& r) { return r.verify_ledger(); });
   CHECK_FALSE(report.ok());
@@ -189,15 +186,11 @@ TEST_CASE("ledger: verify_ledger catches a forbidden negative balance and a bad 
   const mc::PartyId alice = fx.add_party();
   fx.deposit(alice, 1000);
   fx.store.reset();
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(fx.dir.file("market.db").c_str(), &db) == SQLITE_OK);
   // Swap the direction of the deposit: the party's account ends at -1000, world at +1000.
-  REQUIRE(sqlite3_exec(db,
-                       "UPDATE transfers SET debit_account_id = credit_account_id, "
-                       "credit_account_id = debit_account_id; UPDATE accounts SET "
-                       "balance_minor = -balance_minor, allow_negative = 1 - allow_negative",
-                       nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
+  mc::test::raw_sql(fx.dir.file("market.db"),
+                    "UPDATE transfers SET debit_account_id = credit_account_id, "
+                    "credit_account_id = debit_account_id; UPDATE accounts SET "
+                    "balance_minor = -balance_minor, allow_negative = 1 - allow_negative");
   fx.reopen();
   auto report = fx.read_value<mc::LedgerReport>([](auto& r) { return r.verify_ledger(); });
   std::string all;

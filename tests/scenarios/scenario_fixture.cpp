@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "store/test_database.h"
+
 namespace mc::scenario {
 namespace {
 
@@ -25,7 +27,7 @@ std::filesystem::path fresh_directory(std::string_view market_name) {
 Scenario::Scenario(std::string_view market_name) : dir_(fresh_directory(market_name)) {
   clock = std::make_shared<ManualClock>(kStartMs);
   EngineOptions options;
-  options.database_path = (dir_ / "market.db").string();
+  options.database_path = test::database_location(dir_ / "market.db");
   options.clock = clock;
   options.durability = Durability::normal;
   Result<std::unique_ptr<Engine>> opened = Engine::open(std::move(options));
@@ -40,6 +42,7 @@ Scenario::Scenario(std::string_view market_name) : dir_(fresh_directory(market_n
 
 Scenario::~Scenario() {
   engine.reset();
+  test::drop_test_databases_under(dir_);
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
 }

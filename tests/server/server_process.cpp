@@ -78,6 +78,14 @@ bool ServerProcess::start(const std::vector<std::string>& extra_flags) {
   return false;
 }
 
+void ServerProcess::kill_now() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
 int ServerProcess::terminate() {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);

@@ -26,6 +26,8 @@ class ServerProcess {
   bool start(const std::vector<std::string>& extra_flags = {});
   // SIGTERM, then waits; returns the exit code (or -signal).
   int terminate();
+  // SIGKILL (a crash: no drain, no clean close), then waits.
+  void kill_now();
   uint16_t port() const { return port_; }
   const std::string& database_path() const { return database_path_; }
   std::string log() const;  // the server's stderr so far

@@ -1,5 +1,6 @@
-// Test fixture for the SQLite store: a fresh database file in a temporary directory (never
-// :memory:), one market, helpers to run units and to check the ledger after every step, and
+// Test fixture for the store: a fresh database file in a temporary directory (never
+// :memory:; a schema of its own on PostgreSQL under MC_TEST_POSTGRES, see test_database.h),
+// one market, helpers to run units and to check the ledger after every step, and
 // WriterGate, which holds the writer so that other callers queue up into one batch.
 #pragma once
 
@@ -14,6 +15,7 @@
 #include <thread>
 
 #include "store/store.h"
+#include "store/test_database.h"
 
 namespace mc::store::testing {
 
@@ -26,6 +28,7 @@ class TempDir {
     path_ = pattern;
   }
   ~TempDir() {
+    mc::test::drop_test_databases_under(path_);
     std::error_code ignored;
     std::filesystem::remove_all(path_, ignored);
   }
@@ -50,7 +53,7 @@ inline MarketConfig test_market_config(std::string name = "test") {
 class StoreFixture {
  public:
   explicit StoreFixture(StoreOptions options = {}) {
-    options.path = dir.file("market.db");
+    options.path = mc::test::database_location(dir.file("market.db"));
     options_ = options;
     reopen();
     market = write_value<MarketId>(
@@ -59,7 +62,7 @@ class StoreFixture {
 
   void reopen() {
     store.reset();
-    auto opened = open_sqlite_store(options_);
+    auto opened = open_store(options_);
     REQUIRE_MESSAGE(opened.ok(), opened.status().to_string());
     store = std::move(opened).value();
   }

@@ -710,7 +710,7 @@ std::shared_ptr<Dialect> make_humanops_dialect(ServerContext& context) {
   return std::make_shared<HumanOpsDialect>(
       context, std::move(service),
       OperatorAuth::from_environment(context.config.test_mode, context.clock),
-      make_local_upload_store(context.config.database_path + ".uploads"), std::move(wake));
+      make_local_upload_store(local_files_directory(context.config, "uploads")), std::move(wake));
 }
 
 }  // namespace mc::server::humanops

@@ -1,0 +1,211 @@
+// What only the PostgreSQL store has to show: several processes on one database. Two Engines
+// on one database stand in for two servers (each has its own connection pool, exactly as two
+// marketcore-server processes would). Skipped unless MC_TEST_POSTGRES is set (see
+// test_database.h; tests/store/run_on_postgres.sh runs these inside ./dev.sh test).
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <latch>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "engine/engine_fixture.h"
+#include "store/store.h"
+#include "store/test_database.h"
+
+namespace mc::test {
+namespace {
+
+std::unique_ptr<Engine> open_engine(const std::string& location,
+                                    const std::shared_ptr<ManualClock>& clock) {
+  auto opened =
+      Engine::open({.database_path = location, .clock = clock, .durability = Durability::normal});
+  REQUIRE_MESSAGE(opened.ok(), opened.status().to_string());
+  std::unique_ptr<Engine> engine = std::move(opened).value();
+  REQUIRE(engine->register_lifecycle(gig_lifecycle()).ok());
+  REQUIRE(engine
+              ->register_guard("gig_gate", [](const Job&, std::optional<PartyId>,
+                                              const FireTransition&) { return ok_status(); })
+              .ok());
+  return engine;
+}
+
+// Runs `calls` on threads released together.
+void together(const std::vector<std::function<void()>>& calls) {
+  std::latch start(static_cast<std::ptrdiff_t>(calls.size()));
+  std::vector<std::thread> threads;
+  for (const auto& call : calls) {
+    threads.emplace_back([&start, &call] {
+      start.arrive_and_wait();
+      call();
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+}
+
+void require_ledger_ok(Engine& engine) {
+  auto report = engine.verify_ledger();
+  REQUIRE_MESSAGE(report.ok(), report.status().to_string());
+  std::string problems;
+  for (const std::string& problem : report->problems) problems += problem + "\n";
+  REQUIRE_MESSAGE(report->ok(), problems);
+}
+
+}  // namespace
+
+TEST_CASE("postgres store: servers starting together apply each migration once") {
+  if (!testing_postgres()) return;
+  TempDir dir;
+  const std::string location = database_location(dir.path("market.db"));
+  std::vector<Status> opened(6);
+  std::vector<std::function<void()>> calls;
+  for (size_t i = 0; i < opened.size(); ++i) {
+    calls.push_back([&, i] { opened[i] = store::open_store({.path = location}).status(); });
+  }
+  together(calls);
+  for (const Status& status : opened) CHECK_MESSAGE(status.ok(), status.to_string());
+  // The version row was written once; a store opens on the current schema.
+  raw_sql(dir.path("market.db"),
+          "DO $$ BEGIN IF (SELECT COUNT(*) FROM marketcore_schema) <> 1 THEN "
+          "RAISE EXCEPTION 'schema version rows'; END IF; END $$");
+  auto store = store::open_store({.path = location});
+  REQUIRE_MESSAGE(store.ok(), store.status().to_string());
+}
+
+TEST_CASE("postgres store: two servers on one database — one accept wins, money is exact") {
+  if (!testing_postgres()) return;
+  TempDir dir;
+  const std::string location = database_location(dir.path("market.db"));
+  auto clock = std::make_shared<ManualClock>(kStartMs);
+  std::vector<std::unique_ptr<Engine>> servers;
+  servers.push_back(open_engine(location, clock));
+  servers.push_back(open_engine(location, clock));
+  const Market market = servers[0]->create_market(gig_market()).value();
+  auto party = [&](Engine& engine) {
+    return engine.register_party({.market_id = market.id, .kind = "agent"}).value().id;
+  };
+  const PartyId poster = party(*servers[1]);
+  REQUIRE(
+      servers[0]->deposit({.market_id = market.id, .party_id = poster, .amount_minor = 1000}).ok());
+  std::vector<PartyId> workers;
+  for (int i = 0; i < 8; ++i) workers.push_back(party(*servers[static_cast<size_t>(i % 2)]));
+
+  SUBCASE("cross-server accept races have exactly one winner") {
+    for (int round = 0; round < 4; ++round) {
+      const Job job =
+          servers[0]
+              ->create_job(
+                  {.market_id = market.id, .poster_id = poster, .amount_minor = 10, .title = "t"})
+              .value()
+              .job;
+      std::atomic<int> winners{0};
+      std::vector<std::function<void()>> calls;
+      for (size_t i = 0; i < workers.size(); ++i) {
+        calls.push_back([&, i] {
+          FireTransition accept{.job_id = job.id, .transition = "accept", .actor_id = workers[i]};
+          Result<JobOutcome> fired = servers[i % 2]->fire(accept);
+          if (fired.ok()) {
+            ++winners;
+          } else {
+            const bool lost = fired.status().detail() == "job_state_changed" ||
+                              fired.status().detail() == "wrong_state";
+            CHECK_MESSAGE(lost, fired.status().to_string());
+          }
+        });
+      }
+      together(calls);
+      CHECK(winners == 1);
+      CHECK(servers[1]->job(job.id)->state == "taken");
+    }
+    require_ledger_ok(*servers[1]);
+  }
+
+  SUBCASE("deposits from both servers add up; a key or an external reference credits once") {
+    const PartyId payee = workers[0];
+    std::vector<std::function<void()>> calls;
+    std::atomic<int> refused{0};
+    for (int thread = 0; thread < 6; ++thread) {
+      calls.push_back([&, thread] {
+        Engine& engine = *servers[static_cast<size_t>(thread % 2)];
+        for (int i = 0; i < 10; ++i) {
+          CHECK(
+              engine.deposit({.market_id = market.id, .party_id = payee, .amount_minor = 1}).ok());
+        }
+        // The same idempotency key and the same external reference from every thread.
+        Result<MoneyMovement> keyed =
+            engine.deposit({.market_id = market.id,
+                            .party_id = payee,
+                            .amount_minor = 100,
+                            .idempotency = IdempotencyKey{"test", "one-key"}});
+        CHECK_MESSAGE(keyed.ok(), keyed.status().to_string());
+        Result<MoneyMovement> referenced = engine.deposit({.market_id = market.id,
+                                                           .party_id = payee,
+                                                           .amount_minor = 1000,
+                                                           .external_ref = "chain-tx-1"});
+        if (!referenced.ok()) ++refused;
+      });
+    }
+    together(calls);
+    CHECK(refused == 0);  // a repeat of the same reference is answered, not refused
+    CHECK(servers[0]->balances(market.id, payee)->available_minor == 60 + 100 + 1000);
+    require_ledger_ok(*servers[0]);
+  }
+}
+
+TEST_CASE("postgres store: a follower by sequence sees every server's events, none skipped") {
+  if (!testing_postgres()) return;
+  TempDir dir;
+  const std::string location = database_location(dir.path("market.db"));
+  auto clock = std::make_shared<ManualClock>(kStartMs);
+  auto first = open_engine(location, clock);
+  auto second = open_engine(location, clock);
+  const Market market = first->create_market(gig_market()).value();
+  const PartyId poster = first->register_party({.market_id = market.id}).value().id;
+  REQUIRE(
+      first->deposit({.market_id = market.id, .party_id = poster, .amount_minor = 100000}).ok());
+  std::atomic<bool> writing{true};
+  std::vector<int64_t> followed;
+  std::thread follower([&] {
+    int64_t cursor = 0;
+    bool last_pass = false;
+    while (true) {
+      const bool done = !writing.load();
+      auto events = second->events({.after_sequence = cursor, .limit = 1000});
+      REQUIRE(events.ok());
+      for (const Event& event : *events) followed.push_back(event.sequence);
+      if (!events->empty()) cursor = events->back().sequence;
+      if (events->empty() && last_pass) break;
+      last_pass = done;
+    }
+  });
+  std::vector<std::function<void()>> calls;
+  for (int thread = 0; thread < 4; ++thread) {
+    calls.push_back([&, thread] {
+      Engine& engine = thread % 2 == 0 ? *first : *second;
+      for (int i = 0; i < 40; ++i) {
+        CHECK(
+            engine
+                .create_job(
+                    {.market_id = market.id, .poster_id = poster, .amount_minor = 1, .title = "t"})
+                .ok());
+      }
+    });
+  }
+  together(calls);
+  writing = false;
+  follower.join();
+  std::vector<int64_t> all;
+  int64_t cursor = 0;
+  while (true) {
+    auto events = first->events({.after_sequence = cursor, .limit = 1000});
+    REQUIRE(events.ok());
+    if (events->empty()) break;
+    for (const Event& event : *events) all.push_back(event.sequence);
+    cursor = events->back().sequence;
+  }
+  CHECK(all.size() >= 160);
+  CHECK(followed == all);  // in order, and nothing committed behind the follower's cursor
+}
+
+}  // namespace mc::test
