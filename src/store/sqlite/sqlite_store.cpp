@@ -56,9 +56,9 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const StoreOptions& options) {
     readers.push_back(std::move(reader));
   }
   auto markets = std::make_shared<sqlite::MarketCache>();
-  auto writer = std::make_unique<sqlite::Writer>(
-      std::move(writer_connection), options.batch_units_max, options.queue_units_max, markets,
-      options.speculative_batches);
+  auto writer = std::make_unique<sqlite::Writer>(std::move(writer_connection),
+                                                 options.batch_units_max, options.queue_units_max,
+                                                 markets, options.speculative_batches);
   auto pool = std::make_unique<sqlite::ReaderPool>(std::move(readers), markets);
   return std::unique_ptr<Store>(new SqliteStore(std::move(writer), std::move(pool)));
 }
