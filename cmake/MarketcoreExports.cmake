@@ -22,9 +22,10 @@ endif()
 # A public C++ symbol: [special prefix] N [cv/ref qualifiers] 2mc <next name>.
 set(public_regex "^_Z(T[VIS]|Th[n0-9]+_|Tv[n0-9]+_[n0-9]+_|GV|ZN|GVZN)?N[rVK]*[RO]?2mc[0-9]")
 # Internal: a name in (or a template argument from, "S_" being the substitution of mc::) an
-# internal namespace, a pimpl's Impl, or a third-party type (simdjson).
+# internal namespace, a pimpl's Impl, or a third-party type (simdjson). A namespace whose name
+# ends in a digit (mc::mkt1337) puts a digit before its nested "8internal", so it is named.
 set(internal_regex
-    "(2mc|S_)(5store|4json|6engine|6ledger|6detail)|[^0-9]8internal|10jwt_detail|[^0-9]4Impl|8simdjson")
+    "(2mc|S_)(5store|4json|6engine|6ledger|6detail)|([^0-9]|7mkt1337)8internal|10jwt_detail|[^0-9]4Impl|8simdjson")
 string(REPLACE "\n" ";" lines "${listing}")
 set(symbols "")
 foreach(line IN LISTS lines)
