@@ -74,6 +74,33 @@ std::string verdict_json(int64_t dispute_id, std::string_view verdict) {
 
 }  // namespace
 
+Result<Dispute> Engine::Impl::record_vote(store::Transaction& tx, const Dispute& dispute,
+                                          std::vector<DisputeVote>& votes, DisputeVote& mine,
+                                          std::string_view vote) {
+  mine.vote = std::string(vote);
+  mine.voted_at_ms = tx.now_ms();
+  MC_TRY(tx.upsert_dispute_vote(mine));
+  const auto agreeing = std::count_if(votes.begin(), votes.end(),
+                                      [&](const DisputeVote& row) { return row.vote == vote; });
+  if (agreeing < dispute.judges_needed / 2 + 1) return dispute;
+  FireTransition request;
+  request.job_id = dispute.job_id;
+  request.transition = vote == "worker" ? "resolve_for_worker" : "resolve_for_poster";
+  request.verdict_json = verdict_json(dispute.id, vote);
+  // fire_in closes the dispute (status "resolved", the verdict, the transition as outcome)
+  // when the verdict moves the job on; a verdict that leaves it in place still ends it.
+  MC_TRY(fire_in(tx, request).status());
+  MC_TRY_ASSIGN(Dispute decided, tx.dispute(dispute.id));
+  if (decided.status == "open") {
+    decided.status = "resolved";
+    decided.verdict = std::string(vote);
+    decided.outcome = request.transition;
+    decided.resolved_at_ms = tx.now_ms();
+    MC_TRY(tx.update_dispute(decided));
+  }
+  return decided;
+}
+
 namespace engine {
 
 Result<std::optional<Dispute>> open_dispute_of(store::Transaction& tx, JobId job) {
@@ -203,28 +230,7 @@ Result<Dispute> Engine::cast_vote(int64_t dispute_id, PartyId judge, std::string
       return permission_denied("not_a_judge", "the party has not joined this dispute");
     }
     if (!mine->vote.empty()) return failed_precondition("already_voted", "the judge has voted");
-    mine->vote = std::string(vote);
-    mine->voted_at_ms = tx.now_ms();
-    MC_TRY(tx.upsert_dispute_vote(*mine));
-    const auto agreeing = std::count_if(votes.begin(), votes.end(),
-                                        [&](const DisputeVote& row) { return row.vote == vote; });
-    if (agreeing < dispute.judges_needed / 2 + 1) return dispute;
-    FireTransition request;
-    request.job_id = dispute.job_id;
-    request.transition = vote == "worker" ? "resolve_for_worker" : "resolve_for_poster";
-    request.verdict_json = verdict_json(dispute_id, vote);
-    // fire_in closes the dispute (status "resolved", the verdict, the transition as outcome)
-    // when the verdict moves the job on; a verdict that leaves it in place still ends it.
-    MC_TRY(impl_->fire_in(tx, request).status());
-    MC_TRY_ASSIGN(Dispute decided, tx.dispute(dispute_id));
-    if (decided.status == "open") {
-      decided.status = "resolved";
-      decided.verdict = std::string(vote);
-      decided.outcome = request.transition;
-      decided.resolved_at_ms = tx.now_ms();
-      MC_TRY(tx.update_dispute(decided));
-    }
-    return decided;
+    return impl_->record_vote(tx, dispute, votes, *mine, vote);
   });
 }
 
@@ -318,26 +324,7 @@ Result<Dispute> Engine::reveal_vote(int64_t dispute_id, PartyId judge, std::stri
       return failed_precondition("commitment_mismatch",
                                  "the vote and salt do not match the commitment");
     }
-    mine->vote = std::string(vote);
-    mine->voted_at_ms = tx.now_ms();
-    MC_TRY(tx.upsert_dispute_vote(*mine));
-    const auto agreeing = std::count_if(votes.begin(), votes.end(),
-                                        [&](const DisputeVote& row) { return row.vote == vote; });
-    if (agreeing < dispute.judges_needed / 2 + 1) return dispute;
-    FireTransition request;
-    request.job_id = dispute.job_id;
-    request.transition = vote == "worker" ? "resolve_for_worker" : "resolve_for_poster";
-    request.verdict_json = verdict_json(dispute_id, vote);
-    MC_TRY(impl_->fire_in(tx, request).status());
-    MC_TRY_ASSIGN(Dispute decided, tx.dispute(dispute_id));
-    if (decided.status == "open") {
-      decided.status = "resolved";
-      decided.verdict = std::string(vote);
-      decided.outcome = request.transition;
-      decided.resolved_at_ms = tx.now_ms();
-      MC_TRY(tx.update_dispute(decided));
-    }
-    return decided;
+    return impl_->record_vote(tx, dispute, votes, *mine, vote);
   });
 }
 

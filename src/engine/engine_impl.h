@@ -12,6 +12,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "engine/interpreter.h"
 #include "engine/registry.h"
@@ -45,6 +47,13 @@ struct Engine::Impl {
   Result<JobOutcome> fire_in(store::Transaction& tx, const FireTransition& request);
   Result<JobOutcome> fire_loaded_in(store::Transaction& tx, const Job& job,
                                     const FireTransition& request);
+
+  // Records `mine` (an element of `votes`) as `vote` inside `tx`; when that makes a majority of
+  // the dispute's judges agree, fires the verdict's transition and returns the dispute as it
+  // ends. Shared by the open vote and the commit-reveal vote.
+  Result<Dispute> record_vote(store::Transaction& tx, const Dispute& dispute,
+                              std::vector<DisputeVote>& votes, DisputeVote& mine,
+                              std::string_view vote);
 
   int64_t now_ms() const { return clock->now_ms(); }
 
