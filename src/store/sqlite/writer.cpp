@@ -43,6 +43,14 @@ Writer::Writer(std::unique_ptr<Connection> connection, int32_t batch_units_max,
   sqlite3_commit_hook(connection_->handle(), &Writer::allow_commit, this);
 }
 
+Writer::Request::Request() {
+  sem_init(&wake, 0, 0);
+}
+
+Writer::Request::~Request() {
+  sem_destroy(&wake);
+}
+
 Writer::~Writer() {
   sqlite3_commit_hook(connection_->handle(), nullptr, nullptr);
 }
@@ -66,8 +74,14 @@ Status Writer::submit(Request& request) {
                   "the store's write queue is full; retry later");
   }
   queue_.push_back(&request);
-  while (!request.done && queue_.front() != &request) request.wake.wait(lock);
-  if (request.done) return std::move(request.result);
+  while (queue_.front() != &request) {
+    lock.unlock();
+    while (sem_wait(&request.wake) != 0) {
+      // Only EINTR (a signal) ends the wait early; wait again.
+    }
+    if (request.done.load(std::memory_order_acquire)) return std::move(request.result);
+    lock.lock();
+  }
 
   // Leader: take a batch from the front (this request first). Requests stay queued until
   // they are done, so no other thread leads meanwhile.
@@ -87,10 +101,17 @@ Status Writer::submit(Request& request) {
   for (size_t i = 0; i < count; ++i) {
     MC_ASSERT(queue_.front() == batch[i]);
     queue_.pop_front();
-    batch[i]->done = true;
-    if (batch[i] != &request) batch[i]->wake.notify_one();
+    batch[i]->done.store(true, std::memory_order_release);
   }
-  if (!queue_.empty()) queue_.front()->wake.notify_one();
+  Request* next_leader = queue_.empty() ? nullptr : queue_.front();
+  lock.unlock();
+  // Woken after the mutex is released, so none of them blocks on it; the next leader first,
+  // since its commit is what the queue waits for. A woken caller may return (and destroy its
+  // Request) at once: nothing of a posted request is touched after its sem_post.
+  if (next_leader != nullptr) sem_post(&next_leader->wake);
+  for (size_t i = 0; i < count; ++i) {
+    if (batch[i] != &request) sem_post(&batch[i]->wake);
+  }
   return std::move(request.result);
 }
 

@@ -56,7 +56,9 @@
 // write() (it would wait for itself).
 #pragma once
 
-#include <condition_variable>
+#include <semaphore.h>
+
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -90,13 +92,21 @@ class Writer {
   StoreStats stats() const;
 
  private:
+  // A queued write. Its caller sleeps on `wake` until the request is done or at the front.
+  // The leader posts `wake` after releasing mutex_, so a woken caller does not block on the
+  // mutex the leader still holds; a POSIX semaphore (not a condition variable) because the
+  // caller may return and destroy it as soon as it wakes, while sem_post may still be running.
   struct Request {
+    Request();
+    ~Request();
+    Request(const Request&) = delete;
+    Request& operator=(const Request&) = delete;
     int64_t now_ms = 0;
     const std::function<Status(Transaction&)>* unit = nullptr;
     bool always_savepoint = false;  // exclusive() work: may change the schema
-    Status result;
-    bool done = false;
-    std::condition_variable wake;
+    Status result;                  // written before `done` is set
+    std::atomic<bool> done{false};
+    sem_t wake;
   };
 
   // Where one batch's time went (see StoreStats).
