@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,6 +96,8 @@ struct TaskView {
   std::string poster_id;                   // agent UUID
   std::optional<std::string> assigned_to;  // agent UUID
   bool direct = false;                     // created by execute
+  // After a write: the balance (available + promo) of each party it changed, as committed.
+  std::map<PartyId, int64_t> balances;
 };
 
 struct TaskFilter {
@@ -179,6 +182,8 @@ class Service {
 
  private:
   Result<TaskView> view(Job job);
+  // view() of a written job, with the balances the write changed.
+  Result<TaskView> view(JobOutcome outcome);
   Result<Job> job_of(std::string_view uuid);
   Result<std::string> run_agent(const Party& agent, const TaskView& task, int64_t timeout_ms);
 

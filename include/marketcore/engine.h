@@ -39,6 +39,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -250,6 +251,10 @@ struct JobOutcome {
   Job job;
   std::string fired;      // the transition that fired (resolves groups)
   bool replayed = false;  // an idempotent repeat
+  // The balances, as committed with the transition, of every party whose balances it changed
+  // (the parties of its balance.updated events). Empty for a replay. Lets a caller answer
+  // with the actor's balance without reading it again after the write.
+  std::map<PartyId, Balances> balances;
 };
 
 // Offers (AACP): a candidate applies; the poster picks one (the others become REJECTED).

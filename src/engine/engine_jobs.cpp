@@ -163,7 +163,7 @@ Result<JobOutcome> Engine::create_job(const CreateJob& request) {
     if (replay) {
       MC_TRY_ASSIGN(engine::StoredOutcome stored, engine::decode_outcome(*replay));
       MC_TRY_ASSIGN(Job job, tx.job(stored.job_id));
-      return JobOutcome{std::move(job), stored.fired, true};
+      return JobOutcome{std::move(job), stored.fired, true, {}};
     }
     MC_TRY(valid);
     MC_TRY(require_party_in(tx, market.id, request.poster_id, "poster_id"));
@@ -200,7 +200,9 @@ Result<JobOutcome> Engine::create_job(const CreateJob& request) {
     if (!request.then_fire.empty()) {
       FireTransition follow_up{
           .job_id = id, .transition = request.then_fire, .actor_id = request.poster_id};
-      MC_TRY_ASSIGN(outcome, impl_->interpreter.fire(tx, follow_up));
+      MC_TRY_ASSIGN(JobOutcome followed, impl_->interpreter.fire(tx, follow_up));
+      followed.balances.merge(outcome.balances);  // the follow-up's balances are the later ones
+      outcome = std::move(followed);
     }
     MC_TRY(engine::save_replay(tx, request.idempotency, hash, engine::encode_outcome(outcome)));
     return outcome;
@@ -233,7 +235,7 @@ Result<JobOutcome> Engine::fire(const FireTransition& request) {
     if (replay) {
       MC_TRY_ASSIGN(engine::StoredOutcome stored, engine::decode_outcome(*replay));
       MC_TRY_ASSIGN(Job job, tx.job(stored.job_id));
-      return JobOutcome{std::move(job), stored.fired, true};
+      return JobOutcome{std::move(job), stored.fired, true, {}};
     }
 #if MC_PLANTED_GUARD_OUTSIDE_TX
     MC_TRY_ASSIGN(JobOutcome outcome, snapshot.ok() ? impl_->fire_loaded_in(tx, *snapshot, request)

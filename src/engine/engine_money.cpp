@@ -139,7 +139,7 @@ Result<MoneyMovement> move_in_unit(store::Transaction& tx, const Movement& movem
                 tx.transfer(movement.credit ? world : account, movement.credit ? account : world,
                             movement.amount_minor, *movement.reason, std::nullopt, ref));
   MC_TRY_ASSIGN(int64_t balance_minor, tx.balance(account));
-  MC_TRY(engine::append_balance_event(tx, movement.market_id, movement.party_id));
+  MC_TRY(engine::append_balance_event(tx, movement.market_id, movement.party_id).status());
   MoneyMovement result{transfer_id, balance_minor, false};
   MC_TRY(engine::save_replay(tx, *movement.idempotency, request_hash,
                              engine::encode_movement(result)));

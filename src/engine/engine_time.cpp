@@ -40,7 +40,7 @@ Status resolve_hold(store::Transaction& tx, HoldId hold_id) {
     MC_TRY(tx.void_hold(current.id, "hold_expired"));
   }
   if (current.party_id) {
-    MC_TRY(engine::append_balance_event(tx, current.market_id, *current.party_id));
+    MC_TRY(engine::append_balance_event(tx, current.market_id, *current.party_id).status());
   }
   return ok_status();
 }

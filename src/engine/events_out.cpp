@@ -65,13 +65,15 @@ Status append_transition_events(Firing& firing) {
     event.created_at_ms = firing.tx.now_ms();
     MC_TRY(firing.tx.append_event(event).status());
   }
+  firing.balances_after.clear();
   for (PartyId party : firing.balance_parties) {
-    MC_TRY(append_balance_event(firing.tx, firing.market.id, party));
+    MC_TRY_ASSIGN(firing.balances_after[party],
+                  append_balance_event(firing.tx, firing.market.id, party));
   }
   return ok_status();
 }
 
-Status append_balance_event(store::Transaction& tx, MarketId market, PartyId party) {
+Result<Balances> append_balance_event(store::Transaction& tx, MarketId market, PartyId party) {
   MC_TRY_ASSIGN(Balances balances, tx.balances(market, party));
   json::JsonWriter json;
   json.begin_object();
@@ -89,7 +91,8 @@ Status append_balance_event(store::Transaction& tx, MarketId market, PartyId par
   event.party_ids = {party};
   event.payload_json = std::move(json).take();
   event.created_at_ms = tx.now_ms();
-  return tx.append_event(event).status();
+  MC_TRY(tx.append_event(event).status());
+  return balances;
 }
 
 }  // namespace mc::engine

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -42,6 +43,8 @@ struct Firing {
   bool parent_changed = false;
   // Parties whose balances the effects changed (one balance.updated event each).
   std::set<PartyId> balance_parties;
+  // Their balances after the effects, read for those events (JobOutcome::balances).
+  std::map<PartyId, Balances> balances_after;
 };
 
 // Loads the parent lead of firing.job into firing.parent (once).
@@ -73,6 +76,6 @@ Status apply_effect(Firing& firing, const Effect& effect);
 Status append_transition_events(Firing& firing);
 
 // Writes one "balance.updated" event for `party` with its current balances.
-Status append_balance_event(store::Transaction& tx, MarketId market, PartyId party);
+Result<Balances> append_balance_event(store::Transaction& tx, MarketId market, PartyId party);
 
 }  // namespace mc::engine

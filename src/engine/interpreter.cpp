@@ -276,7 +276,7 @@ Result<JobOutcome> apply(Firing& firing) {
     for (const store::Timer& timer : timers) MC_TRY(firing.tx.schedule_timer(timer).status());
   }
   MC_TRY(settle_offers(firing));
-  return JobOutcome{job, firing.transition.name, false};
+  return JobOutcome{job, firing.transition.name, false, std::move(firing.balances_after)};
 }
 
 }  // namespace

@@ -234,6 +234,34 @@ TEST_CASE("engine: events carry the job and a balance.updated per party moved") 
   CHECK(mine->size() == 2);  // the broadcast job.posted and job.accepted
 }
 
+TEST_CASE("engine: an outcome carries the balances its transition changed") {
+  EngineFixture f;
+  const PartyId poster = f.party(100);
+  const PartyId worker = f.party();
+  CreateJob create{.market_id = f.market.id, .poster_id = poster, .amount_minor = 10};
+  create.idempotency = IdempotencyKey{"party:poster", "create-balances"};
+  auto created = f.engine->create_job(create);
+  REQUIRE(created.ok());
+  REQUIRE(created->balances.size() == 1);
+  CHECK(created->balances.at(poster).available_minor == 90);
+  CHECK(created->balances.at(poster).escrow_minor == 10);
+  auto replayed = f.engine->create_job(create);
+  REQUIRE(replayed.ok());
+  CHECK(replayed->replayed);
+  CHECK(replayed->balances.empty());  // a replay moved nothing
+
+  auto accepted = f.fire(created->job.id, "accept", worker);
+  REQUIRE(accepted.ok());
+  CHECK(accepted->balances.empty());  // accept moves no money in the gig lifecycle
+  REQUIRE(f.fire(created->job.id, "submit", worker).ok());
+  auto approved = f.fire(created->job.id, "approve", poster);
+  REQUIRE(approved.ok());
+  CHECK(approved->balances.at(worker).available_minor == f.balances(worker).available_minor);
+  CHECK(approved->balances.at(worker).available_minor == 9);  // 10 less the 10 % fee
+  CHECK(approved->balances.at(poster).escrow_minor == 0);
+  f.verify();
+}
+
 TEST_CASE("engine: a host lifecycle must be valid and unique") {
   EngineFixture f;
   auto again = f.engine->register_lifecycle(gig_lifecycle());

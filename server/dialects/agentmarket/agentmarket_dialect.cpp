@@ -76,7 +76,12 @@ class AgentMarketDialect final : public Dialect {
     MC_TRY(task.status());
     json::JsonWriter out;
     write_task(out, *task);
-    return envelope(status, std::move(out).take(), balance_of(context.principal));
+    // The write's own balance when it changed the caller's; else a read.
+    const auto written = task->balances.find(context.principal.party_id);
+    return envelope(status, std::move(out).take(),
+                    context.principal.is_party() && written != task->balances.end()
+                        ? std::optional<int64_t>(written->second)
+                        : balance_of(context.principal));
   }
 
   Result<Response> register_agent(RequestContext& context);

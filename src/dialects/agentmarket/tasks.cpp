@@ -66,6 +66,14 @@ Status explain(const Status& status, const Job& job, const DetailRow<Refusal> (&
 
 }  // namespace
 
+Result<TaskView> Service::view(JobOutcome outcome) {
+  MC_TRY_ASSIGN(TaskView result, view(std::move(outcome.job)));
+  for (const auto& [party, balances] : outcome.balances) {
+    result.balances[party] = balances.available_minor + balances.promo_minor;
+  }
+  return result;
+}
+
 Result<TaskView> Service::view(Job job) {
   TaskView view;
   view.id = task_uuid(job.id);
@@ -112,7 +120,7 @@ Result<TaskView> Service::post_task(PartyId poster, const NewTask& request) {
                                   ", your balance is " + std::to_string(*available));
   }
   MC_TRY(created.status());
-  return view(std::move(created).value().job);
+  return view(std::move(created).value());
 }
 
 Result<std::vector<TaskView>> Service::tasks(const TaskFilter& filter) {
@@ -156,7 +164,7 @@ Result<TaskView> Service::accept(PartyId agent, std::string_view task_id) {
     Result<Job> latest = engine_.job(job.id);
     return explain(fired.status(), latest.ok() ? *latest : job, kAcceptRefusals);
   }
-  return view(std::move(fired).value().job);
+  return view(std::move(fired).value());
 }
 
 Result<TaskView> Service::complete(PartyId agent, std::string_view task_id,
@@ -177,7 +185,7 @@ Result<TaskView> Service::complete(PartyId agent, std::string_view task_id,
   request.result_text = result;
   Result<JobOutcome> fired = engine_.fire(request);
   if (!fired.ok()) return explain(fired.status(), job, kCompleteRefusals);
-  return view(std::move(fired).value().job);
+  return view(std::move(fired).value());
 }
 
 }  // namespace mc::agentmarket
