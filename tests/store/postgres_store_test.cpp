@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/engine_fixture.h"
+#include "store/postgres/isolation.h"
 #include "store/store.h"
 #include "store/test_database.h"
 
@@ -53,6 +54,30 @@ void require_ledger_ok(Engine& engine) {
 }
 
 }  // namespace
+
+TEST_CASE("postgres store: mc_isolation is split off the URL before libpq sees it") {
+  using store::postgres::Isolation;
+  using store::postgres::parse_store_url;
+  auto plain = parse_store_url("postgresql://db/market");
+  REQUIRE(plain.ok());
+  CHECK(plain->libpq_url == "postgresql://db/market");
+  CHECK(plain->isolation == Isolation::serializable);
+  auto first =
+      parse_store_url("postgresql://?mc_isolation=read_committed&options=-csearch_path%3Dx");
+  REQUIRE(first.ok());
+  CHECK(first->libpq_url == "postgresql://?options=-csearch_path%3Dx");
+  CHECK(first->isolation == Isolation::read_committed);
+  auto last = parse_store_url("postgres://u@h/d?sslmode=require&mc_isolation=serializable");
+  REQUIRE(last.ok());
+  CHECK(last->libpq_url == "postgres://u@h/d?sslmode=require");
+  CHECK(last->isolation == Isolation::serializable);
+  auto alone = parse_store_url("postgresql://h/d?mc_isolation=read_committed");
+  REQUIRE(alone.ok());
+  CHECK(alone->libpq_url == "postgresql://h/d");
+  auto unknown = parse_store_url("postgresql://h/d?mc_isolation=snapshot");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.status().detail() == "store_path_invalid");
+}
 
 TEST_CASE("postgres store: servers starting together apply each migration once") {
   if (!testing_postgres()) return;
@@ -119,6 +144,36 @@ TEST_CASE("postgres store: two servers on one database — one accept wins, mone
       CHECK(servers[1]->job(job.id)->state == "taken");
     }
     require_ledger_ok(*servers[1]);
+  }
+
+  SUBCASE("escrows racing for one balance from both servers never overdraw it") {
+    const PartyId spender = party(*servers[0]);
+    REQUIRE(servers[1]
+                ->deposit({.market_id = market.id, .party_id = spender, .amount_minor = 100})
+                .ok());
+    std::atomic<int64_t> escrowed{0};
+    std::atomic<int> funded{0};
+    std::vector<std::function<void()>> calls;
+    for (size_t i = 0; i < 8; ++i) {
+      calls.push_back([&, i] {
+        Result<JobOutcome> created = servers[i % 2]->create_job(
+            {.market_id = market.id, .poster_id = spender, .amount_minor = 30, .title = "t"});
+        if (created.ok()) {
+          ++funded;
+          escrowed += created->job.fees.escrow_minor;
+        } else {
+          CHECK_MESSAGE(created.status().detail() == "insufficient_funds",
+                        created.status().to_string());
+        }
+      });
+    }
+    together(calls);
+    CHECK(funded >= 1);
+    CHECK(funded <= 3);
+    const int64_t left = servers[0]->balances(market.id, spender)->available_minor;
+    CHECK(left >= 0);
+    CHECK(left == 100 - escrowed);
+    require_ledger_ok(*servers[0]);
   }
 
   SUBCASE("deposits from both servers add up; a key or an external reference credits once") {

@@ -62,7 +62,9 @@ Status PgTransaction::add_to_hold_total(const AccountRow& account, int64_t delta
 
 Result<Hold> PgTransaction::hold(HoldId id) {
   MC_TRY_ASSIGN(Statement stmt,
-                connection_.prepare(select_sql(kHoldColumns, "holds", "WHERE id = ?1")));
+                connection_.prepare(select_sql(
+                    kHoldColumns, "holds",
+                    std::string("WHERE id = ?1") + std::string(row_lock(" FOR UPDATE")))));
   stmt.bind(1, id);
   MC_TRY_ASSIGN(bool has_row, stmt.step());
   if (!has_row) return not_found("hold_not_found", "no hold " + std::to_string(id));

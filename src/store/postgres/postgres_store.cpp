@@ -1,6 +1,8 @@
 // open_postgres_store: the PostgreSQL Store — a pool of libpq connections; every write unit is
-// one SERIALIZABLE transaction, retried whole on a serialization failure or deadlock; every
-// read is one REPEATABLE READ READ ONLY transaction (one snapshot, as an SQLite reader).
+// one SERIALIZABLE transaction (or READ COMMITTED with row locks, mc_isolation=read_committed in
+// the URL, see isolation.h and locks_sql.cpp), retried whole on a serialization failure or
+// deadlock; every read is one REPEATABLE READ READ ONLY transaction (one snapshot, as an SQLite
+// reader).
 //
 // Why SERIALIZABLE: the engine's units were written for SQLite's single writer — they read,
 // check a rule (a balance, a state, an idempotency key, a unique e-mail) and write. Under
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "store/postgres/connection.h"
+#include "store/postgres/isolation.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/transaction.h"
 #include "store/store.h"
@@ -32,12 +35,20 @@ namespace {
 constexpr int kAttemptsMax = 200;
 constexpr int32_t kWriterConnections = 8;
 
+// Under READ COMMITTED units wait on row locks, so a deadlock is found sooner than PostgreSQL's
+// default second; only a role allowed to set it can (else the server's setting stays).
+void prepare_session(postgres::Connection& connection, postgres::Isolation isolation) {
+  if (isolation != postgres::Isolation::read_committed) return;
+  connection.exec("SET deadlock_timeout = '100ms'").ignore();
+}
+
 // Up to `size` connections to `url`, opened when first needed; a caller waits while every one
 // is in use.
 class ConnectionPool {
  public:
-  ConnectionPool(std::string url, int32_t size, std::unique_ptr<postgres::Connection> first)
-      : url_(std::move(url)), size_(size) {
+  ConnectionPool(std::string url, int32_t size, postgres::Isolation isolation,
+                 std::unique_ptr<postgres::Connection> first)
+      : url_(std::move(url)), size_(size), isolation_(isolation) {
     free_.push_back(std::move(first));
     opened_ = 1;
   }
@@ -69,6 +80,7 @@ class ConnectionPool {
         available_.notify_one();
         return opened.status();
       }
+      prepare_session(**opened, isolation_);
       return std::make_unique<Lease>(*this, std::move(opened).value());
     }
     std::unique_ptr<postgres::Connection> connection = std::move(free_.back());
@@ -87,6 +99,7 @@ class ConnectionPool {
 
   const std::string url_;
   const int32_t size_;
+  const postgres::Isolation isolation_;
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<postgres::Connection>> free_;  // guarded by mutex_
@@ -113,9 +126,10 @@ void back_off(int attempt) {
 
 class PostgresStore final : public Store {
  public:
-  PostgresStore(std::string url, int32_t pool_size, int32_t queue_units_max,
-                std::unique_ptr<postgres::Connection> first)
-      : pool_(std::move(url), pool_size, std::move(first)),
+  PostgresStore(std::string url, int32_t pool_size, postgres::Isolation isolation,
+                int32_t queue_units_max, std::unique_ptr<postgres::Connection> first)
+      : pool_(std::move(url), pool_size, isolation, std::move(first)),
+        isolation_(isolation),
         queue_units_max_(queue_units_max),
         markets_(std::make_shared<sqlite::MarketCache>()) {}
 
@@ -136,8 +150,9 @@ class PostgresStore final : public Store {
     postgres::Connection& connection = **lease;
     for (int attempt = 1;; ++attempt) {
       MC_TRY(ready(connection));
-      MC_TRY(connection.begin("BEGIN ISOLATION LEVEL SERIALIZABLE"));
-      postgres::PgTransaction tx(connection, now_ms, markets_.get(), false);
+      MC_TRY(connection.begin(postgres::begin_write_sql(isolation_)));
+      postgres::PgTransaction tx(connection, now_ms, markets_.get(), false,
+                                 isolation_ == postgres::Isolation::read_committed);
       Status result = unit(tx);
       if (connection.retry_needed()) {
         rollback(connection);
@@ -205,6 +220,7 @@ class PostgresStore final : public Store {
   }
 
   ConnectionPool pool_;
+  const postgres::Isolation isolation_;
   const int32_t queue_units_max_;
   std::atomic<int32_t> writes_{0};  // write() calls waiting or running
   std::shared_ptr<sqlite::MarketCache> markets_;
@@ -223,12 +239,14 @@ Result<std::unique_ptr<Store>> open_postgres_store(const StoreOptions& options) 
     return invalid_argument("store_path_invalid",
                             "a PostgreSQL store needs a postgres:// or postgresql:// URL", "path");
   }
+  MC_TRY_ASSIGN(postgres::StoreUrl url, postgres::parse_store_url(options.path));
   MC_TRY_ASSIGN(std::unique_ptr<postgres::Connection> first,
-                postgres::Connection::open(options.path));
+                postgres::Connection::open(url.libpq_url));
   MC_TRY(postgres::apply_migrations(*first, options.progress));
+  prepare_session(*first, url.isolation);
   const int32_t size = std::max(options.reader_connections, 1) + kWriterConnections;
   return std::unique_ptr<Store>(new PostgresStore(
-      options.path, size, std::max(options.queue_units_max, 1), std::move(first)));
+      url.libpq_url, size, url.isolation, std::max(options.queue_units_max, 1), std::move(first)));
 }
 
 Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
