@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/engine_fixture.h"
+#include "marketcore/webhooks.h"
 #include "store/postgres/isolation.h"
 #include "store/store.h"
 #include "store/test_database.h"
@@ -261,6 +262,67 @@ TEST_CASE("postgres store: a follower by sequence sees every server's events, no
   }
   CHECK(all.size() >= 160);
   CHECK(followed == all);  // in order, and nothing committed behind the follower's cursor
+}
+
+TEST_CASE("postgres store: a server whose webhook lease lapsed cannot record over a takeover") {
+  if (!testing_postgres()) return;
+  TempDir dir;
+  const std::string location = database_location(dir.path("market.db"));
+  // Two servers on their own clocks: the first claims and is then paused past its lease; the
+  // second's clock is past that lease, so it claims the same delivery again.
+  auto paused_clock = std::make_shared<ManualClock>(kStartMs);
+  auto other_clock = std::make_shared<ManualClock>(kStartMs);
+  auto paused = open_engine(location, paused_clock);
+  auto other = open_engine(location, other_clock);
+  const Market market = paused->ensure_market(builtin_market_config("j0").value()).value();
+  const PartyId party = paused->register_party({.market_id = market.id}).value().id;
+  WebhookRegistry paused_hooks = paused->webhooks();
+  WebhookRegistry other_hooks = other->webhooks();
+  REQUIRE(paused_hooks
+              .create_endpoint(
+                  {.market_id = market.id, .party_id = party, .url = "http://127.0.0.1:9/hook"})
+              .ok());
+  REQUIRE(paused->deposit({.market_id = market.id, .party_id = party, .amount_minor = 5}).ok());
+  REQUIRE(paused_hooks.enqueue_new_events(100).value() >= 1);
+  constexpr int64_t kLeaseMs = 1'000;
+  const WebhookRetryPolicy policy;
+
+  auto first = paused_hooks.claim_due(kLeaseMs, 10);
+  REQUIRE(first.ok());
+  REQUIRE(first->size() >= 1);
+  const WebhookDelivery first_claim = first->front().delivery;
+  // Not due for anyone else until the lease ends.
+  CHECK(other_hooks.claim_due(kLeaseMs, 10).value().empty());
+  other_clock->advance_ms(kLeaseMs);
+  auto second = other_hooks.claim_due(kLeaseMs, 10);
+  REQUIRE(second.ok());
+  REQUIRE(second->size() == first->size());
+  const WebhookDelivery second_claim = second->front().delivery;
+  REQUIRE(second_claim.id == first_claim.id);
+  CHECK(second_claim.next_attempt_at_ms > first_claim.next_attempt_at_ms);  // the token grew
+
+  // The paused server wakes up and reports its (late) attempt: fenced, nothing is written.
+  auto late = paused_hooks.record_claimed_attempt(first_claim, {.http_status = 200}, policy, 0);
+  REQUIRE(late.ok());
+  CHECK(late->status == WebhookDeliveryStatus::pending);
+  CHECK(late->attempts == 0);
+  CHECK(late->next_attempt_at_ms == second_claim.next_attempt_at_ms);
+  // The server holding the claim records its outcome.
+  auto current = other_hooks.record_claimed_attempt(second_claim, {.http_status = 500}, policy, 0);
+  REQUIRE(current.ok());
+  CHECK(current->attempts == 1);
+  CHECK(current->last_http_status == 500);
+  // After a record the claim is spent too: neither token records again.
+  auto again = other_hooks.record_claimed_attempt(second_claim, {.http_status = 200}, policy, 0);
+  REQUIRE(again.ok());
+  CHECK(again->attempts == 1);
+  auto stale = paused_hooks.record_claimed_attempt(first_claim, {.http_status = 200}, policy, 0);
+  REQUIRE(stale.ok());
+  CHECK(stale->attempts == 1);
+  const WebhookDelivery stored = other_hooks.delivery(first_claim.id).value();
+  CHECK(stored.status == WebhookDeliveryStatus::pending);
+  CHECK(stored.attempts == 1);
+  CHECK(stored.last_http_status == 500);
 }
 
 }  // namespace mc::test
