@@ -62,7 +62,7 @@ TEST_CASE("postgres store: mc_isolation is split off the URL before libpq sees i
   auto plain = parse_store_url("postgresql://db/market");
   REQUIRE(plain.ok());
   CHECK(plain->libpq_url == "postgresql://db/market");
-  CHECK(plain->isolation == Isolation::serializable);
+  CHECK(plain->isolation == Isolation::read_committed);
   auto first =
       parse_store_url("postgresql://?mc_isolation=read_committed&options=-csearch_path%3Dx");
   REQUIRE(first.ok());

@@ -1,7 +1,8 @@
 // Holds: money reserved in an account of its own (kind hold, owner = hold id), resolved
-// exactly once. Resolution is a status-guarded update (state = held → posted/voided); inside
-// one SERIALIZABLE transaction per unit, a hold's account and its state change together or not
-// at all, and two units resolving one hold cannot both commit.
+// exactly once. Resolution is a status-guarded update (state = held → posted/voided) of a hold
+// read in the same unit (FOR UPDATE under READ COMMITTED); inside one transaction per unit, a
+// hold's account and its state change together or not at all, and two units resolving one
+// hold cannot both commit.
 //
 // A hold's id is chosen before its row exists (from the holds_id_seq sequence, never reused)
 // so that its account can be created first and the hold row can reference it.

@@ -1,16 +1,16 @@
 // open_postgres_store: the PostgreSQL Store — a pool of libpq connections; every write unit is
-// one SERIALIZABLE transaction (or READ COMMITTED with row locks, mc_isolation=read_committed in
-// the URL, see isolation.h and locks_sql.cpp), retried whole on a serialization failure or
-// deadlock; every read is one REPEATABLE READ READ ONLY transaction (one snapshot, as an SQLite
-// reader).
+// one READ COMMITTED transaction that locks what it reads and then writes (locks_sql.cpp), or
+// with mc_isolation=serializable in the URL one SERIALIZABLE transaction (isolation.h), retried
+// whole on a deadlock or a serialization failure; every read is one REPEATABLE READ READ ONLY
+// transaction (one snapshot, as an SQLite reader).
 //
-// Why SERIALIZABLE: the engine's units were written for SQLite's single writer — they read,
-// check a rule (a balance, a state, an idempotency key, a unique e-mail) and write. Under
-// SERIALIZABLE every committed unit behaves as if the units had run one at a time, so every
-// such rule holds across connections and across servers without a lock in the engine; the
-// price is a retry when two units touch the same rows (a unit is only database work, so running
-// it again is safe). A unit that conflicts more than kAttemptsMax times in a row gets
-// unavailable/"store_conflict" (transient). See docs/scaling.md for the measurements.
+// The engine's units were written for SQLite's single writer — they read, check a rule (a
+// balance, a state, an idempotency key, a unique e-mail) and write. Under SERIALIZABLE every
+// committed unit behaves as if the units had run one at a time without a lock in the engine,
+// but under contention most attempts are rolled back (every unit writes the outbox and the
+// market's hot accounts). Under READ COMMITTED the store takes the locks each rule needs, so
+// units wait instead of failing. A unit that conflicts more than kAttemptsMax times in a row
+// gets unavailable/"store_conflict" (transient). See docs/scaling.md for the measurements.
 //
 // No group commit: concurrent units commit on their own connections and PostgreSQL's WAL
 // writer already flushes concurrent commits together.
