@@ -285,6 +285,16 @@ class WebhookRegistry {
   // `random` is the jitter draw. Returns the updated delivery.
   Result<WebhookDelivery> record_attempt(WebhookDeliveryId id, const WebhookAttemptResult& result,
                                          const WebhookRetryPolicy& policy, uint64_t random);
+  // As record_attempt, fenced: `claimed` is the delivery as claim_due handed it out, and the
+  // attempt is recorded only while that claim still holds the delivery. A claim's fencing
+  // token is its lease end (claimed.next_attempt_at_ms): a later claim can only take a
+  // delivery that is due, so its lease end is strictly greater, and a record or a replay
+  // moves it too. A worker whose lease lapsed (paused, not dead) and was taken over therefore
+  // records nothing: the stored delivery is returned unchanged. Hosts with several workers or
+  // servers on one database use this one.
+  Result<WebhookDelivery> record_claimed_attempt(const WebhookDelivery& claimed,
+                                                 const WebhookAttemptResult& result,
+                                                 const WebhookRetryPolicy& policy, uint64_t random);
   // Deletes delivered deliveries last updated before `before_ms`; returns how many.
   Result<int64_t> purge_delivered(int64_t before_ms);
   Result<WebhookBacklog> backlog();
@@ -296,6 +306,11 @@ class WebhookRegistry {
       : store_(store), clock_(std::move(clock)) {}
 
  private:
+  // record_attempt, fenced by `claim_token` (the claim's lease end) when given.
+  Result<WebhookDelivery> record(WebhookDeliveryId id, std::optional<int64_t> claim_token,
+                                 const WebhookAttemptResult& result,
+                                 const WebhookRetryPolicy& policy, uint64_t random);
+
   store::Store* store_;
   std::shared_ptr<const Clock> clock_;
 };

@@ -172,7 +172,7 @@ class WebhookDeliveryComponent final : public BackgroundComponent {
                   Metrics::label("kind", failure_kind(result.http_status)), 1);
     }
     Result<WebhookDelivery> recorded =
-        webhooks.record_attempt(due.delivery.id, result, options_.retry, jitter);
+        webhooks.record_claimed_attempt(due.delivery, result, options_.retry, jitter);
     if (!recorded.ok()) return;  // the lease lapses and the attempt is made again
     const char* outcome = recorded->status == WebhookDeliveryStatus::delivered ? "delivered"
                           : recorded->status == WebhookDeliveryStatus::dead    ? "dead"

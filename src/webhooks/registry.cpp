@@ -219,7 +219,8 @@ Result<std::vector<DueWebhookDelivery>> WebhookRegistry::claim_due(int64_t lease
             return internal_error("webhook_event_missing",
                                   "a queued delivery's event is not in the outbox");
           }
-          delivery.next_attempt_at_ms = tx.now_ms() + lease_ms;
+          // The lease end is the claim's fencing token: at least 1 ms on, so it grows.
+          delivery.next_attempt_at_ms = tx.now_ms() + std::max<int64_t>(lease_ms, 1);
           MC_TRY(tx.update_webhook_delivery(delivery));
           claimed.push_back({.delivery = delivery,
                              .endpoint = found->second,
@@ -238,11 +239,30 @@ Result<WebhookDelivery> WebhookRegistry::record_attempt(WebhookDeliveryId id,
                                                         const WebhookAttemptResult& result,
                                                         const WebhookRetryPolicy& policy,
                                                         uint64_t random) {
+  return record(id, std::nullopt, result, policy, random);
+}
+
+Result<WebhookDelivery> WebhookRegistry::record_claimed_attempt(const WebhookDelivery& claimed,
+                                                                const WebhookAttemptResult& result,
+                                                                const WebhookRetryPolicy& policy,
+                                                                uint64_t random) {
+  return record(claimed.id, claimed.next_attempt_at_ms, result, policy, random);
+}
+
+Result<WebhookDelivery> WebhookRegistry::record(WebhookDeliveryId id,
+                                                std::optional<int64_t> claim_token,
+                                                const WebhookAttemptResult& result,
+                                                const WebhookRetryPolicy& policy, uint64_t random) {
   return store_->write_result<WebhookDelivery>(
       clock_->now_ms(), [&](store::Transaction& tx) -> Result<WebhookDelivery> {
+        // Read in the write unit: a concurrent claim or record of this delivery either commits
+        // before (and is seen here) or conflicts with this unit (SERIALIZABLE) or waits on its
+        // row lock (READ COMMITTED).
         MC_TRY_ASSIGN(WebhookDelivery delivery, tx.webhook_delivery(id));
         // Replayed, or recorded by another worker after a lapsed lease: nothing to do.
         if (delivery.status != WebhookDeliveryStatus::pending) return delivery;
+        // Fenced: another claim (or a record, or a replay) moved the lease end on.
+        if (claim_token && delivery.next_attempt_at_ms != *claim_token) return delivery;
         const int64_t now_ms = tx.now_ms();
         delivery.attempts += 1;
         if (delivery.first_attempt_at_ms == 0) delivery.first_attempt_at_ms = now_ms;

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "engine/engine_fixture.h"
+#include "marketcore/webhooks.h"
+#include "store/postgres/isolation.h"
 #include "store/store.h"
 #include "store/test_database.h"
 
@@ -53,6 +55,30 @@ void require_ledger_ok(Engine& engine) {
 }
 
 }  // namespace
+
+TEST_CASE("postgres store: mc_isolation is split off the URL before libpq sees it") {
+  using store::postgres::Isolation;
+  using store::postgres::parse_store_url;
+  auto plain = parse_store_url("postgresql://db/market");
+  REQUIRE(plain.ok());
+  CHECK(plain->libpq_url == "postgresql://db/market");
+  CHECK(plain->isolation == Isolation::read_committed);
+  auto first =
+      parse_store_url("postgresql://?mc_isolation=read_committed&options=-csearch_path%3Dx");
+  REQUIRE(first.ok());
+  CHECK(first->libpq_url == "postgresql://?options=-csearch_path%3Dx");
+  CHECK(first->isolation == Isolation::read_committed);
+  auto last = parse_store_url("postgres://u@h/d?sslmode=require&mc_isolation=serializable");
+  REQUIRE(last.ok());
+  CHECK(last->libpq_url == "postgres://u@h/d?sslmode=require");
+  CHECK(last->isolation == Isolation::serializable);
+  auto alone = parse_store_url("postgresql://h/d?mc_isolation=read_committed");
+  REQUIRE(alone.ok());
+  CHECK(alone->libpq_url == "postgresql://h/d");
+  auto unknown = parse_store_url("postgresql://h/d?mc_isolation=snapshot");
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.status().detail() == "store_path_invalid");
+}
 
 TEST_CASE("postgres store: servers starting together apply each migration once") {
   if (!testing_postgres()) return;
@@ -119,6 +145,36 @@ TEST_CASE("postgres store: two servers on one database — one accept wins, mone
       CHECK(servers[1]->job(job.id)->state == "taken");
     }
     require_ledger_ok(*servers[1]);
+  }
+
+  SUBCASE("escrows racing for one balance from both servers never overdraw it") {
+    const PartyId spender = party(*servers[0]);
+    REQUIRE(servers[1]
+                ->deposit({.market_id = market.id, .party_id = spender, .amount_minor = 100})
+                .ok());
+    std::atomic<int64_t> escrowed{0};
+    std::atomic<int> funded{0};
+    std::vector<std::function<void()>> calls;
+    for (size_t i = 0; i < 8; ++i) {
+      calls.push_back([&, i] {
+        Result<JobOutcome> created = servers[i % 2]->create_job(
+            {.market_id = market.id, .poster_id = spender, .amount_minor = 30, .title = "t"});
+        if (created.ok()) {
+          ++funded;
+          escrowed += created->job.fees.escrow_minor;
+        } else {
+          CHECK_MESSAGE(created.status().detail() == "insufficient_funds",
+                        created.status().to_string());
+        }
+      });
+    }
+    together(calls);
+    CHECK(funded >= 1);
+    CHECK(funded <= 3);
+    const int64_t left = servers[0]->balances(market.id, spender)->available_minor;
+    CHECK(left >= 0);
+    CHECK(left == 100 - escrowed);
+    require_ledger_ok(*servers[0]);
   }
 
   SUBCASE("deposits from both servers add up; a key or an external reference credits once") {
@@ -206,6 +262,67 @@ TEST_CASE("postgres store: a follower by sequence sees every server's events, no
   }
   CHECK(all.size() >= 160);
   CHECK(followed == all);  // in order, and nothing committed behind the follower's cursor
+}
+
+TEST_CASE("postgres store: a server whose webhook lease lapsed cannot record over a takeover") {
+  if (!testing_postgres()) return;
+  TempDir dir;
+  const std::string location = database_location(dir.path("market.db"));
+  // Two servers on their own clocks: the first claims and is then paused past its lease; the
+  // second's clock is past that lease, so it claims the same delivery again.
+  auto paused_clock = std::make_shared<ManualClock>(kStartMs);
+  auto other_clock = std::make_shared<ManualClock>(kStartMs);
+  auto paused = open_engine(location, paused_clock);
+  auto other = open_engine(location, other_clock);
+  const Market market = paused->ensure_market(builtin_market_config("j0").value()).value();
+  const PartyId party = paused->register_party({.market_id = market.id}).value().id;
+  WebhookRegistry paused_hooks = paused->webhooks();
+  WebhookRegistry other_hooks = other->webhooks();
+  REQUIRE(paused_hooks
+              .create_endpoint(
+                  {.market_id = market.id, .party_id = party, .url = "http://127.0.0.1:9/hook"})
+              .ok());
+  REQUIRE(paused->deposit({.market_id = market.id, .party_id = party, .amount_minor = 5}).ok());
+  REQUIRE(paused_hooks.enqueue_new_events(100).value() >= 1);
+  constexpr int64_t kLeaseMs = 1'000;
+  const WebhookRetryPolicy policy;
+
+  auto first = paused_hooks.claim_due(kLeaseMs, 10);
+  REQUIRE(first.ok());
+  REQUIRE(first->size() >= 1);
+  const WebhookDelivery first_claim = first->front().delivery;
+  // Not due for anyone else until the lease ends.
+  CHECK(other_hooks.claim_due(kLeaseMs, 10).value().empty());
+  other_clock->advance_ms(kLeaseMs);
+  auto second = other_hooks.claim_due(kLeaseMs, 10);
+  REQUIRE(second.ok());
+  REQUIRE(second->size() == first->size());
+  const WebhookDelivery second_claim = second->front().delivery;
+  REQUIRE(second_claim.id == first_claim.id);
+  CHECK(second_claim.next_attempt_at_ms > first_claim.next_attempt_at_ms);  // the token grew
+
+  // The paused server wakes up and reports its (late) attempt: fenced, nothing is written.
+  auto late = paused_hooks.record_claimed_attempt(first_claim, {.http_status = 200}, policy, 0);
+  REQUIRE(late.ok());
+  CHECK(late->status == WebhookDeliveryStatus::pending);
+  CHECK(late->attempts == 0);
+  CHECK(late->next_attempt_at_ms == second_claim.next_attempt_at_ms);
+  // The server holding the claim records its outcome.
+  auto current = other_hooks.record_claimed_attempt(second_claim, {.http_status = 500}, policy, 0);
+  REQUIRE(current.ok());
+  CHECK(current->attempts == 1);
+  CHECK(current->last_http_status == 500);
+  // After a record the claim is spent too: neither token records again.
+  auto again = other_hooks.record_claimed_attempt(second_claim, {.http_status = 200}, policy, 0);
+  REQUIRE(again.ok());
+  CHECK(again->attempts == 1);
+  auto stale = paused_hooks.record_claimed_attempt(first_claim, {.http_status = 200}, policy, 0);
+  REQUIRE(stale.ok());
+  CHECK(stale->attempts == 1);
+  const WebhookDelivery stored = other_hooks.delivery(first_claim.id).value();
+  CHECK(stored.status == WebhookDeliveryStatus::pending);
+  CHECK(stored.attempts == 1);
+  CHECK(stored.last_http_status == 500);
 }
 
 }  // namespace mc::test

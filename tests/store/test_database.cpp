@@ -46,6 +46,16 @@ std::string with_schema(const std::string& url, const std::string& schema) {
   return url + separator + "options=-csearch_path%3D" + schema;
 }
 
+// The store's isolation parameter from MC_TEST_POSTGRES_ISOLATION ("" for the default).
+std::string isolation_parameter() {
+  const char* isolation = std::getenv("MC_TEST_POSTGRES_ISOLATION");
+  if (isolation == nullptr || *isolation == '\0') return "";
+  return std::string("&mc_isolation=") + isolation;
+}
+
+// The libpq URL of the schema of `sqlite_file` (created on first use).
+std::string schema_url(const std::filesystem::path& sqlite_file);
+
 }  // namespace
 
 bool testing_postgres() {
@@ -54,6 +64,12 @@ bool testing_postgres() {
 
 std::string database_location(const std::filesystem::path& sqlite_file) {
   if (!testing_postgres()) return sqlite_file.string();
+  return schema_url(sqlite_file) + isolation_parameter();
+}
+
+namespace {
+
+std::string schema_url(const std::filesystem::path& sqlite_file) {
   std::string schema;
   {
     std::lock_guard lock(mutex);
@@ -66,6 +82,8 @@ std::string database_location(const std::filesystem::path& sqlite_file) {
   run_on(base_url(), "DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
   return with_schema(base_url(), schema);
 }
+
+}  // namespace
 
 void drop_test_databases_under(const std::filesystem::path& directory) {
   if (!testing_postgres()) return;
@@ -90,7 +108,7 @@ void drop_test_databases_under(const std::filesystem::path& directory) {
 void raw_sql(const std::filesystem::path& sqlite_file, const std::string& sql) {
   if (testing_postgres()) {
     // Foreign keys unchecked, as on a plain SQLite connection (foreign_keys is off there).
-    run_on(database_location(sqlite_file), "SET session_replication_role = replica; " + sql);
+    run_on(schema_url(sqlite_file), "SET session_replication_role = replica; " + sql);
     return;
   }
   sqlite3* db = nullptr;

@@ -6,6 +6,8 @@
 // PGHOST, PGPORT, PGUSER, PGPASSWORD), each file name becomes a schema of its own in that
 // database (the same file gives the same schema, so a test can reopen it), and the URL selects
 // it through search_path. drop_test_databases_under removes the schemas of a test directory.
+// MC_TEST_POSTGRES_ISOLATION (read_committed, the store's default, or serializable) adds the
+// store's mc_isolation parameter to every location, so the same tests run under either.
 //
 // Thread-safety: every function may be called from any thread.
 #pragma once

@@ -48,7 +48,9 @@ Status PgTransaction::update_offer(const Offer& offer) {
 Result<std::optional<Dispute>> PgTransaction::dispute_of_job(JobId job) {
   MC_TRY_ASSIGN(Statement stmt,
                 connection_.prepare(select_sql(kDisputeColumns, "disputes",
-                                               "WHERE job_id = ?1 ORDER BY id DESC LIMIT 1")));
+                                               std::string("WHERE job_id = ?1 ORDER BY id DESC "
+                                                           "LIMIT 1") +
+                                                   std::string(row_lock(" FOR UPDATE")))));
   stmt.bind(1, job);
   MC_TRY_ASSIGN(bool has_row, stmt.step());
   if (!has_row) return std::optional<Dispute>();
@@ -57,7 +59,9 @@ Result<std::optional<Dispute>> PgTransaction::dispute_of_job(JobId job) {
 
 Result<Dispute> PgTransaction::dispute(int64_t id) {
   MC_TRY_ASSIGN(Statement stmt,
-                connection_.prepare(select_sql(kDisputeColumns, "disputes", "WHERE id = ?1")));
+                connection_.prepare(select_sql(
+                    kDisputeColumns, "disputes",
+                    std::string("WHERE id = ?1") + std::string(row_lock(" FOR UPDATE")))));
   stmt.bind(1, id);
   MC_TRY_ASSIGN(bool has_row, stmt.step());
   if (!has_row) return not_found("dispute_not_found", "no dispute " + std::to_string(id));

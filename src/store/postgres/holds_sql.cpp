@@ -1,7 +1,8 @@
 // Holds: money reserved in an account of its own (kind hold, owner = hold id), resolved
-// exactly once. Resolution is a status-guarded update (state = held → posted/voided); inside
-// one SERIALIZABLE transaction per unit, a hold's account and its state change together or not
-// at all, and two units resolving one hold cannot both commit.
+// exactly once. Resolution is a status-guarded update (state = held → posted/voided) of a hold
+// read in the same unit (FOR UPDATE under READ COMMITTED); inside one transaction per unit, a
+// hold's account and its state change together or not at all, and two units resolving one
+// hold cannot both commit.
 //
 // A hold's id is chosen before its row exists (from the holds_id_seq sequence, never reused)
 // so that its account can be created first and the hold row can reference it.
@@ -62,7 +63,9 @@ Status PgTransaction::add_to_hold_total(const AccountRow& account, int64_t delta
 
 Result<Hold> PgTransaction::hold(HoldId id) {
   MC_TRY_ASSIGN(Statement stmt,
-                connection_.prepare(select_sql(kHoldColumns, "holds", "WHERE id = ?1")));
+                connection_.prepare(select_sql(
+                    kHoldColumns, "holds",
+                    std::string("WHERE id = ?1") + std::string(row_lock(" FOR UPDATE")))));
   stmt.bind(1, id);
   MC_TRY_ASSIGN(bool has_row, stmt.step());
   if (!has_row) return not_found("hold_not_found", "no hold " + std::to_string(id));

@@ -7,6 +7,7 @@ namespace mc::store::postgres {
 
 Result<std::optional<IdempotencyRecord>> PgTransaction::find_idempotency(std::string_view scope,
                                                                          std::string_view key) {
+  MC_TRY(lock_key(KeySpace::idempotency, 0, std::string(scope) + "\n" + std::string(key)));
   MC_TRY_ASSIGN(Statement stmt,
                 connection_.prepare("SELECT request_hash, result_json, created_at_ms FROM "
                                     "idempotency WHERE scope = ?1 AND key = ?2"));

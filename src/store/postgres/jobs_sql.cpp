@@ -46,7 +46,9 @@ void bind_job_query(Statement& stmt, const JobQuery& filter) {
 
 Result<Job> PgTransaction::job(JobId id) {
   MC_TRY_ASSIGN(Statement stmt,
-                connection_.prepare(select_sql(kJobColumns, "jobs", "WHERE id = ?1")));
+                connection_.prepare(select_sql(
+                    kJobColumns, "jobs",
+                    std::string("WHERE id = ?1") + std::string(row_lock(" FOR UPDATE")))));
   stmt.bind(1, id);
   MC_TRY_ASSIGN(bool has_row, stmt.step());
   if (!has_row) return not_found("job_not_found", "no job " + std::to_string(id));

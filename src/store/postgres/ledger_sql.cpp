@@ -45,6 +45,18 @@ Status write_balance(Connection& connection, const AccountRow& row) {
   return ok_status();
 }
 
+// READ COMMITTED: adds `delta_minor` to the stored balance (whatever it is now, under the row
+// lock the UPDATE takes) and returns the new balance.
+Result<int64_t> add_to_balance(Connection& connection, AccountId id, int64_t delta_minor) {
+  MC_TRY_ASSIGN(Statement stmt,
+                connection.prepare("UPDATE accounts SET balance_minor = balance_minor + ?2 "
+                                   "WHERE id = ?1 RETURNING balance_minor"));
+  stmt.bind(1, id).bind(2, delta_minor);
+  MC_TRY_ASSIGN(const bool has_row, stmt.step());
+  MC_ASSERT(has_row);  // the account row was loaded in this unit: it exists
+  return stmt.column_int64(0);
+}
+
 std::string describe(const AccountRef& ref) {
   return std::string(account_kind_name(ref.kind)) + ":" + std::to_string(ref.owner_id);
 }
@@ -75,7 +87,23 @@ Result<AccountRow> PgTransaction::account_by_id(AccountId id) {
 Result<AccountRow> PgTransaction::ensure_account(const AccountRef& ref) {
   MC_TRY_ASSIGN(std::optional<AccountRow> found, find_account(ref));
   if (found) return *found;
-  return create_account(ref);
+  if (!lock_reads_) return create_account(ref);
+  // READ COMMITTED: another unit may create the account between the lookup and the insert; its
+  // row wins and is read back (a new statement sees it once committed).
+  if (!ledger::account_kind_from_int(static_cast<int64_t>(ref.kind))) {
+    return invalid_argument("account_kind_unknown", "unknown account kind", "kind");
+  }
+  MC_TRY(market(ref.market_id).status());
+  MC_TRY_ASSIGN(Statement stmt,
+                connection_.prepare("INSERT INTO accounts (market_id, kind, owner_id, "
+                                    "balance_minor, allow_negative) VALUES (?1, ?2, ?3, 0, ?4) "
+                                    "ON CONFLICT DO NOTHING"));
+  stmt.bind(1, ref.market_id).bind(2, static_cast<int64_t>(ref.kind)).bind(3, ref.owner_id);
+  stmt.bind(4, int64_t{ledger::may_go_negative(ref.kind) ? 1 : 0});
+  MC_TRY(stmt.run());
+  MC_TRY_ASSIGN(found, find_account(ref));
+  if (!found) return internal_error("postgres_error", "an account vanished after its insert");
+  return *found;
 }
 
 Result<AccountRow> PgTransaction::create_account(const AccountRef& ref) {
@@ -118,10 +146,32 @@ Result<TransferId> PgTransaction::move(AccountRow& from, AccountRow& to, int64_t
                                                          ", needs " + std::to_string(amount_minor));
   }
   MC_ASSERT(from.balance_minor - from_after == to_after - to.balance_minor);
-  from.balance_minor = from_after;
-  to.balance_minor = to_after;
-  MC_TRY(write_balance(connection_, from));
-  MC_TRY(write_balance(connection_, to));
+  if (lock_reads_) {
+    // READ COMMITTED: the loaded balances may be stale. Both change relative to what is stored,
+    // the lower account id first (one lock order for every unit), and the rule is checked on the
+    // stored result; a refusal puts both back (the unit may go on, as after a refusal on SQLite,
+    // which checks before writing).
+    const bool from_first = from.id < to.id;
+    AccountRow& first = from_first ? from : to;
+    AccountRow& second = from_first ? to : from;
+    MC_TRY_ASSIGN(first.balance_minor,
+                  add_to_balance(connection_, first.id, from_first ? -amount_minor : amount_minor));
+    MC_TRY_ASSIGN(second.balance_minor, add_to_balance(connection_, second.id,
+                                                       from_first ? amount_minor : -amount_minor));
+    if (from.balance_minor < 0 && !from.allow_negative) {
+      MC_TRY_ASSIGN(from.balance_minor, add_to_balance(connection_, from.id, amount_minor));
+      MC_TRY_ASSIGN(to.balance_minor, add_to_balance(connection_, to.id, -amount_minor));
+      return failed_precondition("insufficient_funds", describe(from.ref) + " holds " +
+                                                           std::to_string(from.balance_minor) +
+                                                           ", needs " +
+                                                           std::to_string(amount_minor));
+    }
+  } else {
+    from.balance_minor = from_after;
+    to.balance_minor = to_after;
+    MC_TRY(write_balance(connection_, from));
+    MC_TRY(write_balance(connection_, to));
+  }
   MC_TRY_ASSIGN(Statement stmt,
                 connection_.prepare("INSERT INTO transfers (market_id, debit_account_id, "
                                     "credit_account_id, amount_minor, reason, job_id, hold_id, "
@@ -184,6 +234,7 @@ Result<TransferId> PgTransaction::transfer(const AccountRef& from, const Account
 
 Result<std::optional<ExternalCredit>> PgTransaction::find_external_credit(
     MarketId market, std::string_view ref, ExternalRefDirection direction) {
+  MC_TRY(lock_key(KeySpace::external_ref, market, ref));
   MC_TRY_ASSIGN(Statement stmt,
                 connection_.prepare("SELECT external_ref, party_id, transfer_id, amount_minor, "
                                     "created_at_ms, account_kind, reason FROM external_refs "

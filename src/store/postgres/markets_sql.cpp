@@ -163,6 +163,7 @@ Result<Market> PgTransaction::market(MarketId id) {
 }
 
 Result<Market> PgTransaction::market_by_name(std::string_view name) {
+  MC_TRY(lock_key(KeySpace::market_name, 0, name));
   return one_market(connection_, "WHERE name = ?1", [&](Statement& s) { s.bind(1, name); });
 }
 

@@ -23,7 +23,9 @@ Result<Party> one_party(Connection& connection, std::string_view tail, MarketId 
 
 Result<Party> PgTransaction::party(PartyId id) {
   MC_TRY_ASSIGN(Statement stmt,
-                connection_.prepare(select_sql(kPartyColumns, "parties", "WHERE id = ?1")));
+                connection_.prepare(select_sql(
+                    kPartyColumns, "parties",
+                    std::string("WHERE id = ?1") + std::string(row_lock(" FOR SHARE")))));
   stmt.bind(1, id);
   MC_TRY_ASSIGN(bool has_row, stmt.step());
   if (!has_row) return not_found("party_not_found", "no such party");
@@ -32,18 +34,21 @@ Result<Party> PgTransaction::party(PartyId id) {
 
 Result<Party> PgTransaction::party_by_wallet(MarketId market, std::string_view wallet_lower) {
   if (wallet_lower.empty()) return not_found("party_not_found", "no such party");
+  MC_TRY(lock_key(KeySpace::party_wallet, market, wallet_lower));
   return one_party(connection_, "WHERE market_id = ?1 AND wallet_address = ?2 ORDER BY id LIMIT 1",
                    market, wallet_lower);
 }
 
 Result<Party> PgTransaction::party_by_external_id(MarketId market, std::string_view external_id) {
   if (external_id.empty()) return not_found("party_not_found", "no such party");
+  MC_TRY(lock_key(KeySpace::party_external_id, market, external_id));
   return one_party(connection_, "WHERE market_id = ?1 AND external_id = ?2 ORDER BY id LIMIT 1",
                    market, external_id);
 }
 
 Result<Party> PgTransaction::party_by_email(MarketId market, std::string_view email) {
   if (email.empty()) return not_found("party_not_found", "no such party");
+  MC_TRY(lock_key(KeySpace::party_email, market, email));
   return one_party(connection_, "WHERE market_id = ?1 AND email = ?2 ORDER BY id LIMIT 1", market,
                    email);
 }

@@ -1,14 +1,16 @@
 // open_postgres_store: the PostgreSQL Store — a pool of libpq connections; every write unit is
-// one SERIALIZABLE transaction, retried whole on a serialization failure or deadlock; every
-// read is one REPEATABLE READ READ ONLY transaction (one snapshot, as an SQLite reader).
+// one READ COMMITTED transaction that locks what it reads and then writes (locks_sql.cpp), or
+// with mc_isolation=serializable in the URL one SERIALIZABLE transaction (isolation.h), retried
+// whole on a deadlock or a serialization failure; every read is one REPEATABLE READ READ ONLY
+// transaction (one snapshot, as an SQLite reader).
 //
-// Why SERIALIZABLE: the engine's units were written for SQLite's single writer — they read,
-// check a rule (a balance, a state, an idempotency key, a unique e-mail) and write. Under
-// SERIALIZABLE every committed unit behaves as if the units had run one at a time, so every
-// such rule holds across connections and across servers without a lock in the engine; the
-// price is a retry when two units touch the same rows (a unit is only database work, so running
-// it again is safe). A unit that conflicts more than kAttemptsMax times in a row gets
-// unavailable/"store_conflict" (transient). See docs/scaling.md for the measurements.
+// The engine's units were written for SQLite's single writer — they read, check a rule (a
+// balance, a state, an idempotency key, a unique e-mail) and write. Under SERIALIZABLE every
+// committed unit behaves as if the units had run one at a time without a lock in the engine,
+// but under contention most attempts are rolled back (every unit writes the outbox and the
+// market's hot accounts). Under READ COMMITTED the store takes the locks each rule needs, so
+// units wait instead of failing. A unit that conflicts more than kAttemptsMax times in a row
+// gets unavailable/"store_conflict" (transient). See docs/scaling.md for the measurements.
 //
 // No group commit: concurrent units commit on their own connections and PostgreSQL's WAL
 // writer already flushes concurrent commits together.
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "store/postgres/connection.h"
+#include "store/postgres/isolation.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/transaction.h"
 #include "store/store.h"
@@ -32,12 +35,20 @@ namespace {
 constexpr int kAttemptsMax = 200;
 constexpr int32_t kWriterConnections = 8;
 
+// Under READ COMMITTED units wait on row locks, so a deadlock is found sooner than PostgreSQL's
+// default second; only a role allowed to set it can (else the server's setting stays).
+void prepare_session(postgres::Connection& connection, postgres::Isolation isolation) {
+  if (isolation != postgres::Isolation::read_committed) return;
+  connection.exec("SET deadlock_timeout = '100ms'").ignore();
+}
+
 // Up to `size` connections to `url`, opened when first needed; a caller waits while every one
 // is in use.
 class ConnectionPool {
  public:
-  ConnectionPool(std::string url, int32_t size, std::unique_ptr<postgres::Connection> first)
-      : url_(std::move(url)), size_(size) {
+  ConnectionPool(std::string url, int32_t size, postgres::Isolation isolation,
+                 std::unique_ptr<postgres::Connection> first)
+      : url_(std::move(url)), size_(size), isolation_(isolation) {
     free_.push_back(std::move(first));
     opened_ = 1;
   }
@@ -69,6 +80,7 @@ class ConnectionPool {
         available_.notify_one();
         return opened.status();
       }
+      prepare_session(**opened, isolation_);
       return std::make_unique<Lease>(*this, std::move(opened).value());
     }
     std::unique_ptr<postgres::Connection> connection = std::move(free_.back());
@@ -87,6 +99,7 @@ class ConnectionPool {
 
   const std::string url_;
   const int32_t size_;
+  const postgres::Isolation isolation_;
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<postgres::Connection>> free_;  // guarded by mutex_
@@ -113,9 +126,10 @@ void back_off(int attempt) {
 
 class PostgresStore final : public Store {
  public:
-  PostgresStore(std::string url, int32_t pool_size, int32_t queue_units_max,
-                std::unique_ptr<postgres::Connection> first)
-      : pool_(std::move(url), pool_size, std::move(first)),
+  PostgresStore(std::string url, int32_t pool_size, postgres::Isolation isolation,
+                int32_t queue_units_max, std::unique_ptr<postgres::Connection> first)
+      : pool_(std::move(url), pool_size, isolation, std::move(first)),
+        isolation_(isolation),
         queue_units_max_(queue_units_max),
         markets_(std::make_shared<sqlite::MarketCache>()) {}
 
@@ -136,8 +150,9 @@ class PostgresStore final : public Store {
     postgres::Connection& connection = **lease;
     for (int attempt = 1;; ++attempt) {
       MC_TRY(ready(connection));
-      MC_TRY(connection.begin("BEGIN ISOLATION LEVEL SERIALIZABLE"));
-      postgres::PgTransaction tx(connection, now_ms, markets_.get(), false);
+      MC_TRY(connection.begin(postgres::begin_write_sql(isolation_)));
+      postgres::PgTransaction tx(connection, now_ms, markets_.get(), false,
+                                 isolation_ == postgres::Isolation::read_committed);
       Status result = unit(tx);
       if (connection.retry_needed()) {
         rollback(connection);
@@ -205,6 +220,7 @@ class PostgresStore final : public Store {
   }
 
   ConnectionPool pool_;
+  const postgres::Isolation isolation_;
   const int32_t queue_units_max_;
   std::atomic<int32_t> writes_{0};  // write() calls waiting or running
   std::shared_ptr<sqlite::MarketCache> markets_;
@@ -223,12 +239,14 @@ Result<std::unique_ptr<Store>> open_postgres_store(const StoreOptions& options) 
     return invalid_argument("store_path_invalid",
                             "a PostgreSQL store needs a postgres:// or postgresql:// URL", "path");
   }
+  MC_TRY_ASSIGN(postgres::StoreUrl url, postgres::parse_store_url(options.path));
   MC_TRY_ASSIGN(std::unique_ptr<postgres::Connection> first,
-                postgres::Connection::open(options.path));
+                postgres::Connection::open(url.libpq_url));
   MC_TRY(postgres::apply_migrations(*first, options.progress));
+  prepare_session(*first, url.isolation);
   const int32_t size = std::max(options.reader_connections, 1) + kWriterConnections;
   return std::unique_ptr<Store>(new PostgresStore(
-      options.path, size, std::max(options.queue_units_max, 1), std::move(first)));
+      url.libpq_url, size, url.isolation, std::max(options.queue_units_max, 1), std::move(first)));
 }
 
 Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {

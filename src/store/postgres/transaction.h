@@ -1,11 +1,12 @@
 // PgTransaction: the PostgreSQL implementation of store::Transaction (and so of Reader).
 //
 // One object wraps one pooled connection for one unit of work inside one PostgreSQL
-// transaction (SERIALIZABLE for a write unit, REPEATABLE READ READ ONLY for a read; see
-// postgres_store.cpp). The methods mirror the SQLite backend's, one file per concept
-// (markets_sql.cpp, parties_sql.cpp, ledger_sql.cpp, holds_sql.cpp, verify_sql.cpp,
-// jobs_sql.cpp, events_sql.cpp, timers_sql.cpp, disputes_sql.cpp, idempotency_sql.cpp,
-// webhooks_sql.cpp, auth_sql.cpp), with the SQL in PostgreSQL's dialect.
+// transaction (SERIALIZABLE or READ COMMITTED for a write unit, REPEATABLE READ READ ONLY for a
+// read; see postgres_store.cpp and isolation.h). Under READ COMMITTED the write unit locks what
+// it reads and then writes (lock_reads, see locks_sql.cpp). The methods mirror the SQLite
+// backend's, one file per concept (markets_sql.cpp, parties_sql.cpp, ledger_sql.cpp, holds_sql.cpp,
+// verify_sql.cpp, jobs_sql.cpp, events_sql.cpp, timers_sql.cpp, disputes_sql.cpp,
+// idempotency_sql.cpp, webhooks_sql.cpp, auth_sql.cpp), with the SQL in PostgreSQL's dialect.
 //
 // Thread-safety: none; valid only inside the callback that receives it.
 #pragma once
@@ -33,9 +34,14 @@ class PgTransaction final : public Transaction {
  public:
   // `markets` (may be null) caches market rows across transactions; only a read-only
   // transaction adds to it (it sees committed rows only), see market_cache.h.
+  // `lock_reads`: a READ COMMITTED write unit (see locks_sql.cpp).
   PgTransaction(Connection& connection, int64_t now_ms, sqlite::MarketCache* markets,
-                bool read_only)
-      : connection_(connection), now_ms_(now_ms), markets_(markets), read_only_(read_only) {}
+                bool read_only, bool lock_reads = false)
+      : connection_(connection),
+        now_ms_(now_ms),
+        markets_(markets),
+        read_only_(read_only),
+        lock_reads_(lock_reads && !read_only) {}
 
   // Reader.
   Result<Market> market(MarketId id) override;
@@ -168,10 +174,27 @@ class PgTransaction final : public Transaction {
   // Where a hold's money returns to: its source, or up the chain of resolved parent holds.
   Result<AccountRow> return_account(const Hold& held);
 
+  // Row and key locks of a READ COMMITTED write unit (locks_sql.cpp). `clause` (" FOR UPDATE",
+  // " FOR SHARE") when this unit locks its reads, "" otherwise: appended to a SELECT's text.
+  std::string_view row_lock(std::string_view clause) const { return lock_reads_ ? clause : ""; }
+  // Serializes the units that check that no row has `key` in `space` before inserting one
+  // (identities, idempotency keys, external references, market names): nothing to lock for a
+  // row that does not exist yet, so the key itself is locked, to the unit's end.
+  enum class KeySpace : int32_t {
+    idempotency = 1,
+    external_ref = 2,
+    party_email = 3,
+    party_wallet = 4,
+    party_external_id = 5,
+    market_name = 6,
+  };
+  Status lock_key(KeySpace space, int64_t scope, std::string_view key);
+
   Connection& connection_;
   int64_t now_ms_ = 0;
   sqlite::MarketCache* markets_ = nullptr;
   bool read_only_ = false;
+  bool lock_reads_ = false;     // READ COMMITTED write unit (locks_sql.cpp)
   bool events_locked_ = false;  // this unit holds the events lock (events_sql.cpp)
 };
 

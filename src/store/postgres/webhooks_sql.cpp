@@ -73,8 +73,10 @@ int64_t status_number(WebhookDeliveryStatus status) {
 }  // namespace
 
 Result<WebhookEndpoint> PgTransaction::webhook_endpoint(WebhookEndpointId id) {
-  MC_TRY_ASSIGN(Statement stmt, connection_.prepare(select_sql(
-                                    kEndpointColumns, "webhook_endpoints", "WHERE id = ?1")));
+  MC_TRY_ASSIGN(Statement stmt,
+                connection_.prepare(select_sql(
+                    kEndpointColumns, "webhook_endpoints",
+                    std::string("WHERE id = ?1") + std::string(row_lock(" FOR UPDATE")))));
   stmt.bind(1, id);
   MC_TRY_ASSIGN(bool has_row, stmt.step());
   if (!has_row) return not_found("webhook_endpoint_not_found", "no such webhook endpoint");
@@ -87,6 +89,7 @@ Result<std::vector<WebhookEndpoint>> PgTransaction::webhook_endpoints(
   if (market != 0) tail += " AND market_id = ?1";
   if (party) tail += " AND party_id = ?2";
   tail += " ORDER BY id";
+  tail += row_lock(" FOR UPDATE");
   MC_TRY_ASSIGN(Statement stmt,
                 connection_.prepare(select_sql(kEndpointColumns, "webhook_endpoints", tail)));
   if (market != 0) stmt.bind(1, market);
@@ -95,8 +98,10 @@ Result<std::vector<WebhookEndpoint>> PgTransaction::webhook_endpoints(
 }
 
 Result<WebhookDelivery> PgTransaction::webhook_delivery(WebhookDeliveryId id) {
-  MC_TRY_ASSIGN(Statement stmt, connection_.prepare(select_sql(
-                                    kDeliveryColumns, "webhook_deliveries", "WHERE id = ?1")));
+  MC_TRY_ASSIGN(Statement stmt,
+                connection_.prepare(select_sql(
+                    kDeliveryColumns, "webhook_deliveries",
+                    std::string("WHERE id = ?1") + std::string(row_lock(" FOR UPDATE")))));
   stmt.bind(1, id);
   MC_TRY_ASSIGN(bool has_row, stmt.step());
   if (!has_row) return not_found("webhook_delivery_not_found", "no such webhook delivery");
@@ -209,11 +214,15 @@ Result<bool> PgTransaction::insert_webhook_delivery(const WebhookDelivery& deliv
 }
 
 Result<std::vector<WebhookDelivery>> PgTransaction::due_webhook_deliveries(int32_t limit) {
-  MC_TRY_ASSIGN(Statement stmt, connection_.prepare(select_sql(
-                                    kDeliveryColumns, "webhook_deliveries",
-                                    "WHERE status = 0 AND next_attempt_at_ms <= ?1 AND "
-                                    "endpoint_id IN (SELECT id FROM webhook_endpoints WHERE "
-                                    "active = 1) ORDER BY next_attempt_at_ms, id LIMIT ?2")));
+  // Under READ COMMITTED two servers claiming at once take disjoint rows (SKIP LOCKED); a row
+  // claimed and committed meanwhile is re-checked by FOR UPDATE and is no longer due.
+  MC_TRY_ASSIGN(Statement stmt,
+                connection_.prepare(
+                    select_sql(kDeliveryColumns, "webhook_deliveries",
+                               std::string("WHERE status = 0 AND next_attempt_at_ms <= ?1 AND "
+                                           "endpoint_id IN (SELECT id FROM webhook_endpoints WHERE "
+                                           "active = 1) ORDER BY next_attempt_at_ms, id LIMIT ?2") +
+                                   std::string(row_lock(" FOR UPDATE SKIP LOCKED")))));
   stmt.bind(1, now_ms_).bind(2, int64_t{std::clamp(limit, 1, 1000)});
   return collect<WebhookDelivery>(stmt, read_delivery);
 }
