@@ -46,7 +46,10 @@ struct SimOptions {
   // Steps to skip (for shrinking): their choices are still drawn, nothing is run.
   std::set<int64_t> skip;
   std::string directory;  // where the database lives (a fresh file per run)
-  bool verbose = false;   // print every step
+  // Market modules to drive, by name (j0, agentmarket, humanops, aacp, 1337mkt, sim_gig); all
+  // when empty. Narrows a failure down, and lets a regression seed aim at one market.
+  std::set<std::string> markets;
+  bool verbose = false;  // print every step
 };
 
 struct Violation {
