@@ -7,7 +7,7 @@
 //   marketcore_sim --forever                   the same until stopped (Ctrl-C prints them too)
 //   marketcore_sim --seed S --shrink           after a violation, the fewest steps that still
 //                                              fail with the same invariant (--keep replays them)
-// Other flags: --no-faults, --no-threads, --markets a,b (only those modules), --verify-every K,
+// Other flags: --no-faults, --no-threads, --markets a,b (only those modules), --full-check-every K,
 // --keep a,b,c, --dir D, --verbose,
 // --transitions (count every transition fired, per lifecycle).
 #define DOCTEST_CONFIG_IMPLEMENT
@@ -32,7 +32,7 @@ void usage() {
   std::fprintf(stderr,
                "usage: marketcore_sim [--seed S | --seeds A-B] [--steps N] [--seconds T] "
                "[--forever] [--shrink] [--keep a,b,c] [--no-faults] [--no-threads] [--markets a,b] "
-               "[--verify-every K] "
+               "[--full-check-every K] "
                "[--dir D] [--verbose]\n");
   std::exit(2);
 }
@@ -142,8 +142,8 @@ int main(int argc, char** argv) {
       options.faults = false;
     } else if (arg == "--no-threads") {
       options.threads = false;
-    } else if (arg == "--verify-every") {
-      options.verify_every = std::stoll(value());
+    } else if (arg == "--full-check-every") {
+      options.full_check_every = std::stoll(value());
     } else if (arg == "--markets") {
       std::stringstream stream(value());
       std::string name;

@@ -201,6 +201,14 @@ struct Simulator::Impl {
   std::set<JobId> changed;
   // Jobs a reopen's sweep saw but left for the next observe() (see full_sweep).
   std::set<JobId> carried;
+  // Incremental checks (check_all): parties named by events since the last balance check, the
+  // model's balances as last compared, each job's row version as last synced, and whether the
+  // next check must be a full one (after every reopen).
+  std::set<PartyId> event_parties;
+  std::map<PartyId, Balances> compared;
+  std::map<JobId, int64_t> version_seen;
+  bool full_check_due = true;
+  int64_t reopens = 0;
 
   void fail(const std::string& invariant, const std::string& message) {
     if (violation) return;
@@ -225,6 +233,8 @@ struct Simulator::Impl {
     }
     engine = std::move(opened).value();
     for (auto& module : modules) module->on_open(*engine);
+    full_check_due = true;
+    ++reopens;
     return true;
   }
 
@@ -520,6 +530,7 @@ struct Simulator::Impl {
       for (const Event& event : *events) {
         if (event.sequence <= event_cursor) fail("events", "event sequence went backwards");
         event_cursor = event.sequence;
+        event_parties.insert(event.party_ids.begin(), event.party_ids.end());
         if (event.job_id) {
           changed.insert(*event.job_id);
           engine_events[*event.job_id].push_back(event.type);
@@ -570,6 +581,7 @@ struct Simulator::Impl {
       ++stats.fired[job->lifecycle + "." + (*history)[i].transition];
     }
     report_model_problems();
+    version_seen[id] = stored->version;
     if (stored->state != job->state) {
       fail(invariant, "job " + std::to_string(id) + " is '" + stored->state +
                           "' but its history leads to '" + job->state + "'");
@@ -608,17 +620,47 @@ struct Simulator::Impl {
   void full_sweep(const char* invariant) {
     changed.clear();
     pull_events();
+    if (violation) return;
+    // Every job row in one paged read; a job whose row (state, version) is as last synced
+    // cannot have lost or gained a transition (the row and its history are written in one
+    // transaction), so only the others are synced record by record. Every 32nd reopen syncs
+    // every job's history anyway.
+    std::map<JobId, Job> rows;
+    std::optional<JobId> before;
+    while (true) {
+      auto page = engine->jobs(JobQuery{.before_id = before, .limit = 1000});
+      if (!page.ok()) {
+        fail(invariant, "jobs unreadable: " + page.status().to_string());
+        return;
+      }
+      for (Job& row : *page) {
+        before = row.id;
+        rows.emplace(row.id, std::move(row));
+      }
+      if (page->size() < 1000) break;
+    }
+    const bool every_history = reopens % 32 == 0;
     std::set<JobId> all;
     bool unknown = false;
-    for (JobId id : changed) {
+    for (const auto& [id, row] : rows) {
       if (model.job(id) == nullptr) {
         carried.insert(id);
         unknown = true;
       }
     }
     for (auto& [id, job] : model.jobs()) {
-      sync_job(id, invariant);
       all.insert(id);
+      auto row = rows.find(id);
+      count(invariant);
+      if (row == rows.end()) {
+        fail(invariant, "job " + std::to_string(id) + " is gone after the reopen");
+        return;
+      }
+      auto seen = version_seen.find(id);
+      if (every_history || changed.contains(id) || seen == version_seen.end() ||
+          seen->second != row->second.version || row->second.state != job.state) {
+        sync_job(id, invariant);
+      }
     }
     if (unknown) {
       carried.insert(all.begin(), all.end());
@@ -628,10 +670,17 @@ struct Simulator::Impl {
   }
 
   // --- invariants --------------------------------------------------------------------------
+  // The ledger scan (verify_ledger) and every party's balances run every
+  // options.full_check_every steps and after every reopen; in between, each step compares the
+  // balances of the parties it may have changed: those whose model balances moved and those
+  // the engine's events named.
   void check_all(bool due_ran) {
     if (violation) return;
     model.release_settlements(clock->now_ms());
-    if (options.verify_every > 0 && stats.steps % options.verify_every == 0) {
+    const bool full = full_check_due ||
+                      (options.full_check_every > 0 && stats.steps % options.full_check_every == 0);
+    if (full) {
+      full_check_due = false;
       auto report = engine->verify_ledger();
       count("ledger");
       if (!report.ok()) {
@@ -641,6 +690,9 @@ struct Simulator::Impl {
       }
     }
     for (const auto& [id, party] : model.parties()) {
+      Balances& last = compared[id];
+      if (!full && !event_parties.contains(id) && same_balances(last, party.balances)) continue;
+      last = party.balances;
       auto balances = engine->balances(party.market, id);
       count("balances");
       if (!balances.ok()) {
@@ -653,6 +705,7 @@ struct Simulator::Impl {
         return;
       }
     }
+    event_parties.clear();
     count("holds");
     if (due_ran) check_stuck();
   }
