@@ -7,7 +7,8 @@
 //   marketcore_sim --forever                   the same until stopped (Ctrl-C prints them too)
 //   marketcore_sim --seed S --shrink           after a violation, the fewest steps that still
 //                                              fail with the same invariant (--keep replays them)
-// Other flags: --no-faults, --no-threads, --markets a,b (only those modules), --full-check-every K,
+// Other flags: --no-faults, --no-threads, --no-webhooks, --markets a,b (only those modules),
+// --full-check-every K,
 // --keep a,b,c, --dir D, --verbose,
 // --transitions (count every transition fired, per lifecycle).
 #define DOCTEST_CONFIG_IMPLEMENT
@@ -31,7 +32,8 @@ using mc::sim::Violation;
 void usage() {
   std::fprintf(stderr,
                "usage: marketcore_sim [--seed S | --seeds A-B] [--steps N] [--seconds T] "
-               "[--forever] [--shrink] [--keep a,b,c] [--no-faults] [--no-threads] [--markets a,b] "
+               "[--forever] [--shrink] [--keep a,b,c] [--no-faults] [--no-threads] [--no-webhooks] "
+               "[--markets a,b] "
                "[--full-check-every K] "
                "[--dir D] [--verbose]\n");
   std::exit(2);
@@ -142,6 +144,8 @@ int main(int argc, char** argv) {
       options.faults = false;
     } else if (arg == "--no-threads") {
       options.threads = false;
+    } else if (arg == "--no-webhooks") {
+      options.webhooks = false;
     } else if (arg == "--full-check-every") {
       options.full_check_every = std::stoll(value());
     } else if (arg == "--markets") {

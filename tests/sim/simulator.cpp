@@ -12,6 +12,7 @@
 #include "marketcore/engine.h"
 #include "sim/market_module.h"
 #include "sim/model.h"
+#include "sim/webhook_driver.h"
 #include "store/control_faults.h"
 #include "store/fault_vfs.h"
 
@@ -179,6 +180,10 @@ struct Simulator::Impl {
   Model model;
   std::vector<std::unique_ptr<MarketModule>> modules = all_market_modules();
   std::vector<MarketState> markets;
+  WebhookDriver webhooks{[this](const std::string& invariant, const std::string& message) {
+                           fail(invariant, message);
+                         },
+                         [this](const std::string& invariant) { count(invariant); }};
   std::string path;
   int64_t ref_counter = 0;
   int64_t key_counter = 0;
@@ -295,6 +300,11 @@ struct Simulator::Impl {
         state.parties.push_back(registered->id);
       }
       markets.push_back(std::move(state));
+    }
+    if (options.webhooks) {
+      std::vector<MarketId> ids;
+      for (const MarketState& market : markets) ids.push_back(market.id);
+      webhooks.setup(*engine, ids);
     }
     for (size_t i = 0; i < modules.size(); ++i) {
       World w = world(i, rng);
@@ -667,6 +677,7 @@ struct Simulator::Impl {
     } else {
       check_leads(all);
     }
+    if (options.webhooks) webhooks.check_durable(*engine);
   }
 
   // --- invariants --------------------------------------------------------------------------
@@ -984,6 +995,11 @@ struct Simulator::Impl {
     if (options.verbose)
       std::printf("  step %lld: %s\n", static_cast<long long>(number), step_text.c_str());
     check_all(due_ran);
+    if (options.webhooks && !violation) {
+      // Its own stream: the market steps are the same with or without webhooks.
+      Rng webhook_rng(mix(options.seed ^ 0x5745424B484F4F4BULL, static_cast<uint64_t>(number)));
+      webhooks.step(*engine, webhook_rng);
+    }
   }
 };
 

@@ -42,6 +42,7 @@ struct SimOptions {
   double max_seconds = 0;  // wall-clock bound for long runs (0: none)
   bool faults = true;      // inject faults
   bool threads = true;     // concurrent batches and races
+  bool webhooks = true;    // a webhook delivery worker after every step (webhook_driver.h)
   // verify_ledger and every party's balances every this many steps (and after every
   // reopen); in between, the balances of the parties a step touched.
   int64_t full_check_every = 100;
