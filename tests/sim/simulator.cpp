@@ -421,7 +421,14 @@ struct Simulator::Impl {
         touched.insert(op.offer.job_id);
         return;
       case Op::Kind::call:
-        return;  // what it fired shows in the events
+        // What it fired shows in the events; what it created was acknowledged.
+        if (out.status.ok() && op.created) {
+          for (JobId id : *op.created) {
+            adoptable.insert(id);
+            touched.insert(id);
+          }
+        }
+        return;
     }
   }
 
