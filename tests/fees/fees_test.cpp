@@ -217,3 +217,23 @@ TEST_CASE("fees: each malformed policy field is refused by name, and an unknown 
   CHECK(mode.code() == mc::Code::invalid_argument);
   CHECK(mode.detail() == "fee_mode_unknown");
 }
+
+TEST_CASE("fees: every step that could overflow is refused as out_of_range, never wrapped") {
+  const int64_t max = std::numeric_limits<int64_t>::max();
+  auto overflows = [](const mc::FeePolicy& policy, int64_t amount_minor) {
+    const mc::Status status = mc::quote_fees(policy, amount_minor, 0).status();
+    CHECK(status.code() == mc::Code::out_of_range);
+    CHECK(status.detail() == "amount_overflow");
+  };
+  mc::FeePolicy policy = j0_policy();
+  policy.platform_fee_bps = 20'000;  // the platform fee alone: 2 × amount
+  overflows(policy, max);
+  policy.platform_fee_bps = 0;
+  policy.evaluator_fee_bps = 20'000;  // the evaluator fee alone
+  overflows(policy, max);
+  policy.platform_fee_bps = 10'000;  // each fits; their sum does not
+  policy.evaluator_fee_bps = 10'000;
+  overflows(policy, max);
+  policy = {.mode = mc::FeeMode::fee_on_top, .platform_fee_bps = 1, .rounding = mc::Rounding::up};
+  overflows(policy, max);  // amount + fees on top
+}

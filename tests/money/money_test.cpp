@@ -160,8 +160,9 @@ TEST_CASE("money: parse_decimal overflows in the fraction, in the scale padding,
   check_overflow(mc::parse_decimal("922337203685477580.8", 1));
   // Every written digit fits; padding to the scale does not.
   check_overflow(mc::parse_decimal("922337203685477581", 1));
-  // The whole part is already too large; the fraction is not read into the magnitude.
+  // The whole part is already too large; neither the fraction nor the padding is pushed.
   check_overflow(mc::parse_decimal("99999999999999999999.5", 1));
+  check_overflow(mc::parse_decimal("99999999999999999999", 2));
   // The largest values at each of those steps still parse.
   CHECK(mc::parse_decimal("922337203685477580.7", 1).value() == kMax);
   CHECK(mc::parse_decimal("-922337203685477580.8", 1).value() == kMin);
