@@ -193,3 +193,47 @@ TEST_CASE("fees: worker + platform + evaluator == escrow over a sweep") {
     }
   }
 }
+
+TEST_CASE("fees: each malformed policy field is refused by name, and an unknown mode") {
+  mc::FeePolicy evaluator_negative = j0_policy();
+  evaluator_negative.evaluator_fee_bps = -1;
+  CHECK(mc::quote_fees(evaluator_negative, 100, 0).status().detail() == "fee_bps_negative");
+  mc::FeePolicy minimum_negative = j0_policy();
+  minimum_negative.platform_fee_min_minor = -1;
+  const mc::Status minimum = mc::quote_fees(minimum_negative, 100, 0).status();
+  CHECK(minimum.detail() == "fee_min_negative");
+  CHECK(minimum.param() == "platform_fee_min_minor");
+  mc::FeePolicy tier_negative = humanops_policy();
+  REQUIRE_FALSE(tier_negative.tiers.empty());
+  tier_negative.tiers.back().fee_bps = -5;
+  const mc::Status tier = mc::quote_fees(tier_negative, 100, 0).status();
+  CHECK(tier.detail() == "fee_bps_negative");
+  CHECK(tier.param() == "tiers");
+  // FeeMode has a fixed underlying type, so any int32 is a value of it; one the quote does not
+  // know is refused rather than treated as either mode.
+  mc::FeePolicy unknown_mode = j0_policy();
+  unknown_mode.mode = static_cast<mc::FeeMode>(7);
+  const mc::Status mode = mc::quote_fees(unknown_mode, 100, 0).status();
+  CHECK(mode.code() == mc::Code::invalid_argument);
+  CHECK(mode.detail() == "fee_mode_unknown");
+}
+
+TEST_CASE("fees: every step that could overflow is refused as out_of_range, never wrapped") {
+  const int64_t max = std::numeric_limits<int64_t>::max();
+  auto overflows = [](const mc::FeePolicy& policy, int64_t amount_minor) {
+    const mc::Status status = mc::quote_fees(policy, amount_minor, 0).status();
+    CHECK(status.code() == mc::Code::out_of_range);
+    CHECK(status.detail() == "amount_overflow");
+  };
+  mc::FeePolicy policy = j0_policy();
+  policy.platform_fee_bps = 20'000;  // the platform fee alone: 2 × amount
+  overflows(policy, max);
+  policy.platform_fee_bps = 0;
+  policy.evaluator_fee_bps = 20'000;  // the evaluator fee alone
+  overflows(policy, max);
+  policy.platform_fee_bps = 10'000;  // each fits; their sum does not
+  policy.evaluator_fee_bps = 10'000;
+  overflows(policy, max);
+  policy = {.mode = mc::FeeMode::fee_on_top, .platform_fee_bps = 1, .rounding = mc::Rounding::up};
+  overflows(policy, max);  // amount + fees on top
+}

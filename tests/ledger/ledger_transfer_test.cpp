@@ -236,6 +236,17 @@ TEST_CASE("ledger rules: kinds and hold remainders") {
   CHECK_FALSE(mc::ledger::is_party_kind(AccountKind::evaluator));
   CHECK_FALSE(mc::ledger::account_kind_from_int(8).has_value());
   CHECK(std::string(mc::account_kind_name(AccountKind::evaluator)) == "evaluator");
+  CHECK_FALSE(mc::ledger::account_kind_from_int(-1).has_value());
+  CHECK(mc::ledger::account_kind_from_int(0) == AccountKind::world);
+  // Every kind has its own name, and the stored integer maps back to it.
+  const char* names[] = {"world",   "platform", "available", "promo",
+                         "pending", "stake",    "hold",      "evaluator"};
+  for (int64_t value = 0; value < 8; ++value) {
+    const std::optional<AccountKind> kind = mc::ledger::account_kind_from_int(value);
+    REQUIRE(kind.has_value());
+    CHECK(std::string(mc::account_kind_name(*kind)) == names[value]);
+  }
+  CHECK(std::string(mc::account_kind_name(static_cast<AccountKind>(42))) == "unknown");
   const int64_t max = std::numeric_limits<int64_t>::max();
   CHECK(mc::ledger::hold_remainder(100, {{.amount_minor = 60}, {.amount_minor = 40}}).value() == 0);
   CHECK(mc::ledger::hold_remainder(100, {}).value() == 100);

@@ -141,3 +141,29 @@ TEST_CASE("money: parse and format round-trip") {
     }
   }
 }
+
+TEST_CASE("money: mul_div at the negative edge and with an unknown rounding") {
+  // INT64_MIN itself is representable; one unit past it is not.
+  CHECK(mc::mul_div(kMin, 1, 1, mc::Rounding::down).value() == kMin);
+  check_overflow(mc::mul_div(kMin, 2, 1, mc::Rounding::down));
+  check_overflow(mc::mul_div(kMin / 2 - 1, 2, 1, mc::Rounding::up));
+  // Rounding has a fixed underlying type; an unknown mode is refused.
+  const mc::Status unknown = mc::mul_div(10, 1, 3, static_cast<mc::Rounding>(9)).status();
+  CHECK(unknown.code() == mc::Code::invalid_argument);
+  CHECK(unknown.detail() == "invalid_rounding");
+}
+
+TEST_CASE("money: parse_decimal overflows in the fraction, in the scale padding, after the whole") {
+  // The whole part fits; the fraction's last digit takes it past 2^63 (or to exactly 2^63,
+  // which only a negative amount may reach).
+  check_overflow(mc::parse_decimal("922337203685477580.9", 1));
+  check_overflow(mc::parse_decimal("922337203685477580.8", 1));
+  // Every written digit fits; padding to the scale does not.
+  check_overflow(mc::parse_decimal("922337203685477581", 1));
+  // The whole part is already too large; neither the fraction nor the padding is pushed.
+  check_overflow(mc::parse_decimal("99999999999999999999.5", 1));
+  check_overflow(mc::parse_decimal("99999999999999999999", 2));
+  // The largest values at each of those steps still parse.
+  CHECK(mc::parse_decimal("922337203685477580.7", 1).value() == kMax);
+  CHECK(mc::parse_decimal("-922337203685477580.8", 1).value() == kMin);
+}

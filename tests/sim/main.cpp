@@ -7,7 +7,9 @@
 //   marketcore_sim --forever                   the same until stopped (Ctrl-C prints them too)
 //   marketcore_sim --seed S --shrink           after a violation, the fewest steps that still
 //                                              fail with the same invariant (--keep replays them)
-// Other flags: --no-faults, --no-threads, --verify-every K, --keep a,b,c, --dir D, --verbose,
+// Other flags: --no-faults, --no-threads, --no-webhooks, --markets a,b (only those modules),
+// --full-check-every K,
+// --keep a,b,c, --dir D, --verbose,
 // --transitions (count every transition fired, per lifecycle).
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
@@ -28,11 +30,12 @@ using mc::sim::SimStats;
 using mc::sim::Violation;
 
 void usage() {
-  std::fprintf(
-      stderr,
-      "usage: marketcore_sim [--seed S | --seeds A-B] [--steps N] [--seconds T] "
-      "[--forever] [--shrink] [--keep a,b,c] [--no-faults] [--no-threads] [--verify-every K] "
-      "[--dir D] [--verbose]\n");
+  std::fprintf(stderr,
+               "usage: marketcore_sim [--seed S | --seeds A-B] [--steps N] [--seconds T] "
+               "[--forever] [--shrink] [--keep a,b,c] [--no-faults] [--no-threads] [--no-webhooks] "
+               "[--markets a,b] "
+               "[--full-check-every K] "
+               "[--dir D] [--verbose]\n");
   std::exit(2);
 }
 
@@ -141,8 +144,14 @@ int main(int argc, char** argv) {
       options.faults = false;
     } else if (arg == "--no-threads") {
       options.threads = false;
-    } else if (arg == "--verify-every") {
-      options.verify_every = std::stoll(value());
+    } else if (arg == "--no-webhooks") {
+      options.webhooks = false;
+    } else if (arg == "--full-check-every") {
+      options.full_check_every = std::stoll(value());
+    } else if (arg == "--markets") {
+      std::stringstream stream(value());
+      std::string name;
+      while (std::getline(stream, name, ',')) options.markets.insert(name);
     } else if (arg == "--dir") {
       options.directory = value();
     } else if (arg == "--transitions") {

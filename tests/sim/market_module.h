@@ -83,6 +83,8 @@ struct Op {
   std::string vote;
   std::function<Status(Engine&)> call;
   std::string label;  // describes `call`
+  // Jobs `call` created when it succeeded (filled by the call), adopted like a creation's.
+  std::shared_ptr<std::vector<JobId>> created;
 };
 
 // Short text naming an operation, for failure reports.

@@ -38,15 +38,21 @@ namespace mc::sim {
 
 struct SimOptions {
   uint64_t seed = 1;
-  int64_t steps = 1000;      // steps to run (0: until max_seconds)
-  double max_seconds = 0;    // wall-clock bound for long runs (0: none)
-  bool faults = true;        // inject faults
-  bool threads = true;       // concurrent batches and races
-  int64_t verify_every = 1;  // verify_ledger every this many steps
+  int64_t steps = 1000;    // steps to run (0: until max_seconds)
+  double max_seconds = 0;  // wall-clock bound for long runs (0: none)
+  bool faults = true;      // inject faults
+  bool threads = true;     // concurrent batches and races
+  bool webhooks = true;    // a webhook delivery worker after every step (webhook_driver.h)
+  // verify_ledger and every party's balances every this many steps (and after every
+  // reopen); in between, the balances of the parties a step touched.
+  int64_t full_check_every = 100;
   // Steps to skip (for shrinking): their choices are still drawn, nothing is run.
   std::set<int64_t> skip;
   std::string directory;  // where the database lives (a fresh file per run)
-  bool verbose = false;   // print every step
+  // Market modules to drive, by name (j0, agentmarket, humanops, aacp, 1337mkt, sim_gig); all
+  // when empty. Narrows a failure down, and lets a regression seed aim at one market.
+  std::set<std::string> markets;
+  bool verbose = false;  // print every step
 };
 
 struct Violation {

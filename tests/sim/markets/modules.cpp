@@ -9,6 +9,7 @@ std::unique_ptr<MarketModule> make_humanops_module();
 std::unique_ptr<MarketModule> make_aacp_module();
 std::unique_ptr<MarketModule> make_mkt1337_module();
 std::unique_ptr<MarketModule> make_gig_module();
+std::unique_ptr<MarketModule> make_mkt1337_service_module();
 
 std::vector<std::unique_ptr<MarketModule>> all_market_modules() {
   std::vector<std::unique_ptr<MarketModule>> modules;
@@ -18,6 +19,7 @@ std::vector<std::unique_ptr<MarketModule>> all_market_modules() {
   modules.push_back(make_aacp_module());
   modules.push_back(make_mkt1337_module());
   modules.push_back(make_gig_module());
+  modules.push_back(make_mkt1337_service_module());
   return modules;
 }
 
