@@ -462,6 +462,17 @@ class Engine {
   // CEX_CAPITAL snapshots), concerning the job's poster, worker and evaluator, in one write.
   // invalid_argument/"invalid_json" for a payload that is not JSON; not_found/"job_not_found".
   Result<Event> append_job_event(JobId job, std::string type, std::string payload_json);
+  // Who may report such an event and when, checked inside the same write as the append (so a
+  // job that moves on meanwhile is not reported on):
+  struct JobEventRules {
+    // Only the job's worker (its provider) may report: permission_denied/"role_not_allowed"
+    // for any other party, or when the job has no worker.
+    std::optional<PartyId> worker;
+    // The job must be in one of these states: failed_precondition/"wrong_state". Empty: any.
+    std::vector<std::string> states;
+  };
+  Result<Event> append_job_event(JobId job, std::string type, std::string payload_json,
+                                 const JobEventRules& rules);
 
   // --- webhooks ------------------------------------------------------------------------
   // Outgoing webhook endpoints and deliveries over this engine's store (include

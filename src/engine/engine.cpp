@@ -266,9 +266,21 @@ Result<Dispute> Engine::dispute(int64_t dispute_id) {
 }
 
 Result<Event> Engine::append_job_event(JobId job_id, std::string type, std::string payload_json) {
+  return append_job_event(job_id, std::move(type), std::move(payload_json), JobEventRules{});
+}
+
+Result<Event> Engine::append_job_event(JobId job_id, std::string type, std::string payload_json,
+                                       const JobEventRules& rules) {
   MC_TRY(engine::validate_json(payload_json, "payload_json"));
   return impl_->write<Event>([&](store::Transaction& tx) -> Result<Event> {
     MC_TRY_ASSIGN(Job job, tx.job(job_id));
+    if (rules.worker && job.worker_id != rules.worker) {
+      return permission_denied("role_not_allowed", "only the job's worker reports this");
+    }
+    if (!rules.states.empty() &&
+        std::find(rules.states.begin(), rules.states.end(), job.state) == rules.states.end()) {
+      return failed_precondition("wrong_state", "the job is " + job.state + "; not reported now");
+    }
     Event event;
     event.market_id = job.market_id;
     event.type = type;

@@ -262,6 +262,32 @@ TEST_CASE("engine: an outcome carries the balances its transition changed") {
   f.verify();
 }
 
+TEST_CASE("engine: a reported job event is checked against its rules inside the write") {
+  EngineFixture f;
+  const PartyId poster = f.party(100);
+  const PartyId worker = f.party();
+  const Job job = f.post(poster, 10);
+  const Engine::JobEventRules by_worker_while_taken{.worker = worker, .states = {"taken"}};
+  const int64_t before = f.event_count();
+  auto unassigned = f.engine->append_job_event(job.id, "job.report", "{}", by_worker_while_taken);
+  CHECK(unassigned.status().detail() == "role_not_allowed");  // no worker yet
+  REQUIRE(f.fire(job.id, "accept", worker).ok());
+  const int64_t accepted = f.event_count();
+  CHECK(accepted > before);
+  auto stranger = f.engine->append_job_event(job.id, "job.report", "{}",
+                                             {.worker = poster, .states = {"taken"}});
+  CHECK(stranger.status().detail() == "role_not_allowed");
+  auto too_late = f.engine->append_job_event(job.id, "job.report", "{}",
+                                             {.worker = worker, .states = {"submitted"}});
+  CHECK(too_late.status().detail() == "wrong_state");
+  CHECK(f.event_count() == accepted);  // refusals appended nothing
+  auto reported =
+      f.engine->append_job_event(job.id, "job.report", "{\"v\":1}", by_worker_while_taken);
+  REQUIRE(reported.ok());
+  CHECK(reported->party_ids == std::vector<PartyId>{poster, worker});
+  CHECK(f.event_count() == accepted + 1);
+}
+
 TEST_CASE("engine: a host lifecycle must be valid and unique") {
   EngineFixture f;
   auto again = f.engine->register_lifecycle(gig_lifecycle());

@@ -221,7 +221,12 @@ Result<Snapshot> Service::report_snapshot(std::string_view caller, JobId id,
   json.key("attestation").value(snapshot.attestation);
   json.key("reporter").value(provider->external_id);
   json.end_object();
-  MC_TRY(engine_.append_job_event(id, "job.snapshot", std::move(json).take()).status());
+  // The role and state checked above are checked again inside the write: a job that was
+  // completed or reassigned meanwhile is not reported on.
+  MC_TRY(engine_
+             .append_job_event(id, "job.snapshot", std::move(json).take(),
+                               {.worker = provider->id, .states = {"FUNDED", "SUBMITTED"}})
+             .status());
   return snapshot;
 }
 
