@@ -355,8 +355,10 @@ test("referral links: a click per visitor completes CPC; install and pixel conve
   const first = await fetch(base + link.body.url, { redirect: "manual", headers: { "User-Agent": "a" } });
   assert.equal(first.status, 302);
   assert.equal(first.headers.get("location"), "https://shop.example/landing");
-  const cookies = first.headers.getSetCookie();
-  assert.ok(cookies.some((c) => c.startsWith(`mkt_ref=${link.body.code}`)));
+  // Headers.getSetCookie() is missing from Debian's Node 18; get() joins every Set-Cookie.
+  const cookies = first.headers.get("set-cookie") ?? "";
+  assert.ok(cookies.split(/,\s*(?=[^;=\s]+=)/).some((c) => c.startsWith(`mkt_ref=${link.body.code}`)),
+    cookies);
   // The same visitor again is not counted: the contract stays active.
   await fetch(base + link.body.url, { redirect: "manual", headers: { "User-Agent": "a" } });
   await fetch(base + link.body.url, { redirect: "manual", headers: { "User-Agent": "a", Cookie: "x=1" } });
