@@ -68,6 +68,23 @@ std::optional<std::string_view> Request::header(std::string_view name) const {
   return std::string_view(found->second);
 }
 
+std::optional<std::string_view> Request::cookie(std::string_view name) const {
+  const std::optional<std::string_view> cookies = header("cookie");
+  if (!cookies) return std::nullopt;
+  std::string_view rest = *cookies;
+  while (!rest.empty()) {
+    const size_t end = rest.find(';');
+    std::string_view pair = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
+        pair[name.size()] == '=') {
+      return pair.substr(name.size() + 1);
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string_view> Request::query_param(std::string_view name) const {
   const auto found = query.find(std::string(name));
   if (found == query.end()) return std::nullopt;

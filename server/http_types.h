@@ -38,6 +38,8 @@ struct Request {
   std::optional<std::string_view> header(std::string_view name) const;
   // The first value of query parameter `name`, or nullopt.
   std::optional<std::string_view> query_param(std::string_view name) const;
+  // The value of cookie `name` in the Cookie header (exact, case-sensitive name), or nullopt.
+  std::optional<std::string_view> cookie(std::string_view name) const;
 };
 
 struct Response {

@@ -20,23 +20,6 @@ std::string environment(const char* name) {
   return value != nullptr ? value : "";
 }
 
-std::optional<std::string_view> cookie_value(const Request& request, std::string_view name) {
-  const std::optional<std::string_view> header = request.header("cookie");
-  if (!header) return std::nullopt;
-  std::string_view rest = *header;
-  while (!rest.empty()) {
-    const size_t end = rest.find(';');
-    std::string_view pair = rest.substr(0, end);
-    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
-        pair[name.size()] == '=') {
-      return pair.substr(name.size() + 1);
-    }
-  }
-  return std::nullopt;
-}
-
 bool is_websocket_upgrade(const Request& request) {
   const std::optional<std::string_view> upgrade = request.header("upgrade");
   return upgrade && ascii_lower(*upgrade) == "websocket";
@@ -61,7 +44,7 @@ class J0Dialect final : public Dialect {
       if (!token) return unauthenticated("invalid_token", "Use Authorization: Bearer <token>");
       return principal_for(*token);
     }
-    if (auto token = cookie_value(request, kCookieName); token && !token->empty()) {
+    if (auto token = request.cookie(kCookieName); token && !token->empty()) {
       Result<Principal> principal = principal_for(*token);
       if (principal.ok() || principal.status().code() != Code::unauthenticated) return principal;
     }

@@ -331,23 +331,6 @@ Result<Response> completion(Mkt1337Api& api, RequestContext& context) {
 
 // --- referral links and conversions
 
-std::optional<std::string_view> cookie(const Request& request, std::string_view name) {
-  const std::optional<std::string_view> header = request.header("cookie");
-  if (!header) return std::nullopt;
-  std::string_view rest = *header;
-  while (!rest.empty()) {
-    const size_t end = rest.find(';');
-    std::string_view pair = rest.substr(0, end);
-    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-    if (pair.size() > name.size() && pair.substr(0, name.size()) == name &&
-        pair[name.size()] == '=') {
-      return pair.substr(name.size() + 1);
-    }
-  }
-  return std::nullopt;
-}
-
 Result<Response> create_referral_link(Mkt1337Api& api, RequestContext& context) {
   MC_TRY_ASSIGN(JsonBody body, JsonBody::parse(context.request.body));
   MC_TRY_ASSIGN(std::string contract, body.required_string("contract_id"));
@@ -393,7 +376,7 @@ Result<Response> convert(Mkt1337Api& api, RequestContext& context, std::string_v
     MC_TRY_ASSIGN(conversion_id, body.optional_string(id_field));
   }
   if (!code) {
-    if (auto ref = cookie(request, "mkt_ref")) code = std::string(*ref);
+    if (auto ref = request.cookie("mkt_ref")) code = std::string(*ref);
   }
   if (!code) return invalid_argument("missing_param", "code is required", "code");
   if (!conversion_id) {
