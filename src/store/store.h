@@ -421,6 +421,19 @@ class Store {
   // only after the reopen, so a caller re-reads the state then. ok always means durable.
   virtual Status write(int64_t now_ms, const std::function<Status(Transaction&)>& unit) = 0;
 
+  // write() without waiting: `done` gets the Status write() would have returned, exactly once,
+  // on whichever thread finished the write (the SQLite store's: the thread that led the batch;
+  // it must not block for long). The store owns `unit` and `done` until then. A backend without
+  // an asynchronous writer runs the write on the caller's thread and calls `done` before
+  // returning, which this default does.
+  virtual void write_async(int64_t now_ms, std::function<Status(Transaction&)> unit,
+                           std::function<void(Status)> done) {
+    done(write(now_ms, unit));
+  }
+  // Returns once every write_async() call made before has called its `done` (a server's
+  // shutdown, before what the completions refer to goes away).
+  virtual void wait_for_async_writes() {}
+
   // Runs `query` on a reader connection.
   virtual Status read(const std::function<Status(Reader&)>& query) = 0;
 
@@ -439,6 +452,23 @@ class Store {
     });
     if (!status.ok()) return status;
     return std::move(*out);
+  }
+  template <typename T>
+  void write_result_async(int64_t now_ms, std::function<Result<T>(Transaction&)> unit,
+                          std::function<void(Result<T>)> done) {
+    auto out = std::make_shared<std::optional<T>>();
+    write_async(
+        now_ms,
+        [unit = std::move(unit), out](Transaction& tx) -> Status {
+          Result<T> result = unit(tx);
+          if (!result.ok()) return result.status();
+          out->emplace(std::move(result).value());
+          return ok_status();
+        },
+        [out, done = std::move(done)](Status status) {
+          if (!status.ok()) return done(std::move(status));
+          done(std::move(**out));
+        });
   }
   template <typename T>
   Result<T> read_result(const std::function<Result<T>(Reader&)>& query) {

@@ -16,10 +16,18 @@ class SqliteStore final : public Store {
  public:
   SqliteStore(std::unique_ptr<sqlite::Writer> writer, std::unique_ptr<sqlite::ReaderPool> readers)
       : writer_(std::move(writer)), readers_(std::move(readers)) {}
+  // The writer first: it runs what is still queued (whose completions may read) while the
+  // readers are open.
+  ~SqliteStore() override { writer_.reset(); }
 
   Status write(int64_t now_ms, const std::function<Status(Transaction&)>& unit) override {
     return writer_->write(now_ms, unit);
   }
+  void write_async(int64_t now_ms, std::function<Status(Transaction&)> unit,
+                   std::function<void(Status)> done) override {
+    writer_->write_async(now_ms, std::move(unit), std::move(done));
+  }
+  void wait_for_async_writes() override { writer_->wait_for_async_writes(); }
 
   Status read(const std::function<Status(Reader&)>& query) override {
     return readers_->read(query);

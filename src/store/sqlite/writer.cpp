@@ -52,6 +52,12 @@ Writer::Request::~Request() {
 }
 
 Writer::~Writer() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  thread_wake_.notify_one();
+  if (thread_.joinable()) thread_.join();  // after it ran every queued asynchronous request
   sqlite3_commit_hook(connection_->handle(), nullptr, nullptr);
 }
 
@@ -66,13 +72,57 @@ Status Writer::write(int64_t now_ms, const std::function<Status(Transaction&)>& 
   return submit(request);
 }
 
-Status Writer::submit(Request& request) {
-  std::unique_lock<std::mutex> lock(mutex_);
+Status Writer::admission() const {
   if (!broken_.ok()) return broken_;
   if (queue_.size() >= queue_units_max_) {
     return Status(Code::resource_exhausted, "write_queue_full",
                   "the store's write queue is full; retry later");
   }
+  return ok_status();
+}
+
+void Writer::write_async(int64_t now_ms, std::function<Status(Transaction&)> unit,
+                         std::function<void(Status)> done) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  Status refused = admission();
+  if (!refused.ok()) {
+    lock.unlock();
+    done(std::move(refused));
+    return;
+  }
+  ++async_pending_;
+  auto* request = new Request;
+  request->now_ms = now_ms;
+  request->owned_unit = std::move(unit);
+  request->unit = &request->owned_unit;
+  request->completion = std::move(done);
+  queue_.push_back(request);
+  if (!thread_.joinable()) thread_ = std::thread([this] { lead_loop(); });
+  // At the front of an otherwise empty queue nobody leads yet: the writer's thread does.
+  if (queue_.size() == 1) pass_lead(request);
+}
+
+Writer::Request* Writer::pass_lead(Request* next) {
+  if (!next->completion) return next;
+  thread_turn_ = true;
+  thread_wake_.notify_one();
+  return nullptr;
+}
+
+void Writer::lead_loop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    thread_wake_.wait(lock, [this] { return thread_turn_ || stopping_; });
+    if (!thread_turn_) return;  // stopping, and no asynchronous request waits for a leader
+    thread_turn_ = false;
+    lead_batch(lock, nullptr);
+    lock.lock();
+  }
+}
+
+Status Writer::submit(Request& request) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  MC_TRY(admission());
   queue_.push_back(&request);
   while (queue_.front() != &request) {
     lock.unlock();
@@ -82,9 +132,13 @@ Status Writer::submit(Request& request) {
     if (request.done.load(std::memory_order_acquire)) return std::move(request.result);
     lock.lock();
   }
+  lead_batch(lock, &request);
+  return std::move(request.result);
+}
 
-  // Leader: take a batch from the front (this request first). Requests stay queued until
-  // they are done, so no other thread leads meanwhile.
+void Writer::lead_batch(std::unique_lock<std::mutex>& lock, Request* self) {
+  // Take a batch from the front. Requests stay queued until they are done, so no other thread
+  // leads meanwhile.
   std::vector<Request*> batch;
   const size_t count = std::min(queue_.size(), batch_units_max_);
   batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
@@ -103,16 +157,32 @@ Status Writer::submit(Request& request) {
     queue_.pop_front();
     batch[i]->done.store(true, std::memory_order_release);
   }
-  Request* next_leader = queue_.empty() ? nullptr : queue_.front();
+  Request* next_caller = queue_.empty() ? nullptr : pass_lead(queue_.front());
   lock.unlock();
   // Woken after the mutex is released, so none of them blocks on it; the next leader first,
   // since its commit is what the queue waits for. A woken caller may return (and destroy its
   // Request) at once: nothing of a posted request is touched after its sem_post.
-  if (next_leader != nullptr) sem_post(&next_leader->wake);
-  for (size_t i = 0; i < count; ++i) {
-    if (batch[i] != &request) sem_post(&batch[i]->wake);
+  if (next_caller != nullptr) sem_post(&next_caller->wake);
+  int64_t completed = 0;
+  for (Request* member : batch) {
+    if (member->completion) {
+      member->completion(std::move(member->result));
+      delete member;
+      ++completed;
+    } else if (member != self) {
+      sem_post(&member->wake);
+    }
   }
-  return std::move(request.result);
+  if (completed == 0) return;
+  lock.lock();
+  async_pending_ -= completed;
+  if (async_pending_ == 0) async_done_.notify_all();
+  lock.unlock();
+}
+
+void Writer::wait_for_async_writes() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  async_done_.wait(lock, [this] { return async_pending_ == 0; });
 }
 
 StoreStats Writer::stats() const {

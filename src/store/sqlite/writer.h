@@ -6,8 +6,8 @@
 // writer connection runs them in one transaction, then hands every request of the batch its
 // result and wakes the next leader. While a leader commits (and waits for the fsync), later
 // callers queue up and share the next commit, so throughput is not bound by one fsync per
-// request. Units run on the leader's thread; their callers are blocked meanwhile, so whatever a
-// unit captured by reference stays valid.
+// request. Units run on the leader's thread; a write() caller is blocked meanwhile, so whatever
+// its unit captured by reference stays valid (a write_async() unit owns what it needs).
 //
 // A batch runs speculatively first, without a savepoint per unit:
 //     BEGIN IMMEDIATE; <unit 1>; <unit 2>; ...; COMMIT
@@ -52,18 +52,29 @@
 // with synchronous=FULL COMMIT returns after the WAL is synced. Tests inject the control-statement
 // failures through control_fault.h.
 //
-// Thread-safety: write() may be called from any number of threads. A unit must not call
-// write() (it would wait for itself).
+// write_async() queues a unit the same way without waiting: its caller goes on, and the unit's
+// completion is called with its Status once the batch that ran it committed (or failed), on
+// the thread that led that batch. A write() caller at the front of the queue leads as before;
+// when an asynchronous request is at the front, the writer's own thread (started by the first
+// write_async) leads. So a server can hand a request's write to the writer and release its
+// thread, and no thread sleeps per request waiting for the commit: each batch wakes at most
+// the next leader, and completions run on the leading thread.
+//
+// Thread-safety: write() and write_async() may be called from any number of threads. A unit
+// must not call write() (it would wait for itself); nor may a completion, which may run on the
+// writer's own thread (write_async from a completion is fine).
 #pragma once
 
 #include <semaphore.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include "store/sqlite/connection.h"
 #include "store/sqlite/control_fault.h"
@@ -86,6 +97,16 @@ class Writer {
   // "write_queue_full" when `queue_units_max` requests wait already.
   Status write(int64_t now_ms, const std::function<Status(Transaction&)>& unit);
 
+  // Runs `unit` group-committed without waiting; `done` gets the Status write() would have
+  // returned, exactly once: on the thread that led the unit's batch, or before write_async
+  // returns when the write is refused at once (a full queue, a broken writer). `done` must
+  // not block for long: the next batch waits for it. The writer owns both until then.
+  void write_async(int64_t now_ms, std::function<Status(Transaction&)> unit,
+                   std::function<void(Status)> done);
+
+  // Returns once every write_async() call made before has called its `done`.
+  void wait_for_async_writes();
+
   // Runs `work` on the writer connection while no batch runs (open-time checks, tests).
   Status exclusive(const std::function<Status(Connection&)>& work);
 
@@ -104,7 +125,10 @@ class Writer {
     int64_t now_ms = 0;
     const std::function<Status(Transaction&)>* unit = nullptr;
     bool always_savepoint = false;  // exclusive() work: may change the schema
-    Status result;                  // written before `done` is set
+    // Set for write_async(): the request owns its unit and is deleted after `completion` ran.
+    std::function<Status(Transaction&)> owned_unit;
+    std::function<void(Status)> completion;
+    Status result;  // written before `done` is set
     std::atomic<bool> done{false};
     sem_t wake;
   };
@@ -128,6 +152,18 @@ class Writer {
 
   // Queues `request` and waits for its result (leading a batch when it is at the front).
   Status submit(Request& request);
+  // Refuses a new request when the writer is broken or the queue full. Requires: mutex_ held.
+  Status admission() const;
+  // Runs the batch at the front of the queue as its leader, then hands each request its result
+  // and the lead to the next. `lock` is held on entry and released on return. `self` is the
+  // calling write()'s own request (not woken: it returns its result), or null.
+  void lead_batch(std::unique_lock<std::mutex>& lock, Request* self);
+  // Hands the lead to `next` (the new front of the queue): gives the turn to the writer's
+  // thread for an asynchronous request, or returns the write() caller to post once mutex_ is
+  // released (null otherwise). Requires: mutex_ held.
+  Request* pass_lead(Request* next);
+  // The writer's own thread: leads while an asynchronous request is at the front.
+  void lead_loop();
   // Runs one batch on the connection. Called by the leader without holding mutex_.
   BatchTiming run_batch(Request* const* batch, size_t count);
   // Runs every unit of the batch inside the open transaction, speculatively (no savepoints but
@@ -163,6 +199,13 @@ class Writer {
   bool committing_ = false;     // the leader runs COMMIT (leader thread only)
   const bool speculative_;
   int safe_batches_left_ = 0;  // leader thread only; see kSafeBatchesAfterRerun
+  // The writer's own thread, started by the first write_async(); it leads when thread_turn_.
+  std::condition_variable thread_wake_;
+  std::condition_variable async_done_;  // signalled when async_pending_ drops to 0
+  int64_t async_pending_ = 0;           // guarded by mutex_: write_async calls not yet done
+  bool thread_turn_ = false;            // guarded by mutex_
+  bool stopping_ = false;               // guarded by mutex_
+  std::thread thread_;                  // last: joined before the members above go
 };
 
 }  // namespace mc::store::sqlite
