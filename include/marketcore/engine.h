@@ -57,6 +57,10 @@
 #include "marketcore/party.h"
 #include "marketcore/status.h"
 
+namespace mc::store {
+class Transaction;  // the store's write transaction (internal)
+}  // namespace mc::store
+
 namespace mc {
 
 class WebhookRegistry;  // marketcore/webhooks.h
@@ -360,6 +364,19 @@ class Engine {
   // has not accepted its role); aborted/"job_state_changed" when a concurrent call won.
   // marketcore/refusal.h turns any of these into a structured explanation.
   Result<JobOutcome> fire(const FireTransition& request);
+  // create_job and fire without waiting for the commit: `done` gets what the waiting call
+  // would have returned, exactly once. A refusal found before the write (a malformed request)
+  // reaches `done` before this returns; otherwise `done` runs on the thread that finished the
+  // write: with the SQLite store, the thread leading that group commit (the store's own writer
+  // thread, or a caller of a waiting write), so it must not block for long and must not call
+  // a waiting write of this engine (it would wait for itself); an asynchronous one is fine.
+  // A server answers its client from `done` and needs no thread per request waiting for the
+  // commit. The engine must outlive every pending call.
+  void create_job_async(const CreateJob& request, std::function<void(Result<JobOutcome>)> done);
+  void fire_async(const FireTransition& request, std::function<void(Result<JobOutcome>)> done);
+  // Returns once every asynchronous call made before has called its `done` (a host's
+  // shutdown, before what its completions refer to goes away).
+  void wait_for_async_writes();
   Result<Job> job(JobId id);
   Result<std::vector<Job>> jobs(const JobQuery& query);
   Result<std::vector<JobTransitionRecord>> job_history(JobId id);
@@ -488,6 +505,11 @@ class Engine {
  private:
   struct Impl;
   explicit Engine(std::unique_ptr<Impl> impl);
+  // The write unit of create_job or fire, owning its inputs, after the checks that need no
+  // write; shared by the waiting and the asynchronous calls (engine_jobs.cpp).
+  using JobUnit = std::function<Result<JobOutcome>(store::Transaction&)>;
+  Result<JobUnit> create_job_unit(const CreateJob& request);
+  Result<JobUnit> fire_unit(const FireTransition& request);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -97,7 +97,10 @@ Status save_replay(store::Transaction& tx, const std::optional<IdempotencyKey>& 
 }  // namespace engine
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Engine::~Engine() = default;
+Engine::~Engine() {
+  // Pending asynchronous calls run engine code: finish them while all of it is alive.
+  if (impl_ && impl_->store) impl_->store->wait_for_async_writes();
+}
 
 Result<std::unique_ptr<Engine>> Engine::open(EngineOptions options) {
   if (options.idempotency_retention_ms < kMillisecondsPerDay) {

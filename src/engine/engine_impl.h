@@ -62,6 +62,11 @@ struct Engine::Impl {
     return store->write_result<T>(now_ms(), unit);
   }
   template <typename T>
+  void write_async(std::function<Result<T>(store::Transaction&)> unit,
+                   std::function<void(Result<T>)> done) {
+    store->write_result_async<T>(now_ms(), std::move(unit), std::move(done));
+  }
+  template <typename T>
   Result<T> read(const std::function<Result<T>(store::Reader&)>& query) {
     return store->read_result<T>(query);
   }

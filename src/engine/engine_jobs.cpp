@@ -144,9 +144,22 @@ Status bind_to_lead(store::Transaction& tx, const Market& market, Job& job) {
   return ok_status();
 }
 
+// Runs a job unit (create_job_unit, fire_unit) and waits for its commit, or passes the
+// outcome to `done` once committed; a refusal from building the unit is the outcome.
+template <typename Impl, typename Unit>
+Result<JobOutcome> write_now(Impl& impl, Result<Unit> unit) {
+  MC_TRY(unit.status());
+  return impl.template write<JobOutcome>(*unit);
+}
+template <typename Impl, typename Unit>
+void write_later(Impl& impl, Result<Unit> unit, std::function<void(Result<JobOutcome>)> done) {
+  if (!unit.ok()) return done(unit.status());
+  impl.template write_async<JobOutcome>(std::move(unit).value(), std::move(done));
+}
+
 }  // namespace
 
-Result<JobOutcome> Engine::create_job(const CreateJob& request) {
+Result<Engine::JobUnit> Engine::create_job_unit(const CreateJob& request) {
   MC_TRY(engine::validate_idempotency_key(request.idempotency));
   MC_TRY_ASSIGN(Market market, this->market(request.market_id));
   const int64_t now_ms = impl_->now_ms();
@@ -156,8 +169,9 @@ Result<JobOutcome> Engine::create_job(const CreateJob& request) {
   // write.
   const Status valid = engine::validate_create_job(request, market.config, now_ms);
   if (!valid.ok() && !request.idempotency) return valid;
-  const std::string hash = create_hash(request);
-  return impl_->write<JobOutcome>([&](store::Transaction& tx) -> Result<JobOutcome> {
+  // The unit owns what it reads: an asynchronous write runs it after this returns.
+  return JobUnit([this, request, market = std::move(market), valid,
+                  hash = create_hash(request)](store::Transaction& tx) -> Result<JobOutcome> {
     MC_TRY_ASSIGN(std::optional<std::string> replay,
                   engine::find_replay(tx, request.idempotency, hash));
     if (replay) {
@@ -209,7 +223,20 @@ Result<JobOutcome> Engine::create_job(const CreateJob& request) {
   });
 }
 
-Result<JobOutcome> Engine::fire(const FireTransition& request) {
+Result<JobOutcome> Engine::create_job(const CreateJob& request) {
+  return write_now(*impl_, create_job_unit(request));
+}
+
+void Engine::create_job_async(const CreateJob& request,
+                              std::function<void(Result<JobOutcome>)> done) {
+  write_later(*impl_, create_job_unit(request), std::move(done));
+}
+
+void Engine::wait_for_async_writes() {
+  impl_->store->wait_for_async_writes();
+}
+
+Result<Engine::JobUnit> Engine::fire_unit(const FireTransition& request) {
   MC_TRY(engine::validate_idempotency_key(request.idempotency));
   if (request.transition.empty()) {
     return invalid_argument("transition_empty", "name the transition to fire", "transition");
@@ -225,27 +252,39 @@ Result<JobOutcome> Engine::fire(const FireTransition& request) {
     return invalid_argument("confidence_out_of_range", "confidence must be within [0, 100]",
                             "confidence");
   }
-  const std::string hash = fire_hash(request);
 #if MC_PLANTED_GUARD_OUTSIDE_TX
   const Result<Job> snapshot = job(request.job_id);  // read before the write unit
-#endif
-  return impl_->write<JobOutcome>([&](store::Transaction& tx) -> Result<JobOutcome> {
-    MC_TRY_ASSIGN(std::optional<std::string> replay,
-                  engine::find_replay(tx, request.idempotency, hash));
-    if (replay) {
-      MC_TRY_ASSIGN(engine::StoredOutcome stored, engine::decode_outcome(*replay));
-      MC_TRY_ASSIGN(Job job, tx.job(stored.job_id));
-      return JobOutcome{std::move(job), stored.fired, true, {}};
-    }
-#if MC_PLANTED_GUARD_OUTSIDE_TX
-    MC_TRY_ASSIGN(JobOutcome outcome, snapshot.ok() ? impl_->fire_loaded_in(tx, *snapshot, request)
-                                                    : impl_->fire_in(tx, request));
+  auto fire_in = [this, snapshot](store::Transaction& tx, const FireTransition& fired) {
+    return snapshot.ok() ? impl_->fire_loaded_in(tx, *snapshot, fired) : impl_->fire_in(tx, fired);
+  };
 #else
-    MC_TRY_ASSIGN(JobOutcome outcome, impl_->fire_in(tx, request));
+  auto fire_in = [this](store::Transaction& tx, const FireTransition& fired) {
+    return impl_->fire_in(tx, fired);
+  };
 #endif
-    MC_TRY(engine::save_replay(tx, request.idempotency, hash, engine::encode_outcome(outcome)));
-    return outcome;
-  });
+  // The unit owns what it reads: an asynchronous write runs it after this returns.
+  return JobUnit(
+      [request, fire_in, hash = fire_hash(request)](store::Transaction& tx) -> Result<JobOutcome> {
+        MC_TRY_ASSIGN(std::optional<std::string> replay,
+                      engine::find_replay(tx, request.idempotency, hash));
+        if (replay) {
+          MC_TRY_ASSIGN(engine::StoredOutcome stored, engine::decode_outcome(*replay));
+          MC_TRY_ASSIGN(Job job, tx.job(stored.job_id));
+          return JobOutcome{std::move(job), stored.fired, true, {}};
+        }
+        MC_TRY_ASSIGN(JobOutcome outcome, fire_in(tx, request));
+        MC_TRY(engine::save_replay(tx, request.idempotency, hash, engine::encode_outcome(outcome)));
+        return outcome;
+      });
+}
+
+Result<JobOutcome> Engine::fire(const FireTransition& request) {
+  return write_now(*impl_, fire_unit(request));
+}
+
+void Engine::fire_async(const FireTransition& request,
+                        std::function<void(Result<JobOutcome>)> done) {
+  write_later(*impl_, fire_unit(request), std::move(done));
 }
 
 Result<int64_t> Engine::submit_offer(const SubmitOffer& request) {
