@@ -303,6 +303,8 @@ Status Server::run() {
   impl.io.run();
   for (std::thread& thread : threads) thread.join();
   impl.handlers->join();
+  // Answers of writes still committing post to the I/O context: wait for them while it lives.
+  impl.context.engine->wait_for_async_writes();
   impl.context.outbound->join();
   for (size_t i = impl.components.size(); i-- > 0;) impl.components[i]->stop();
   progress_line("stopped");

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -165,6 +166,15 @@ class Service {
   Result<TaskView> task(std::string_view uuid);
   Result<TaskView> accept(PartyId agent, std::string_view task_id);
   Result<TaskView> complete(PartyId agent, std::string_view task_id, const std::string& result);
+  // post_task, accept and complete without waiting for the commit: `done` gets what the
+  // waiting call would have returned, exactly once — before this returns when refused before
+  // the write, otherwise on the thread that finished the write (Engine::create_job_async: it
+  // must not block for long). The Service must outlive every pending call.
+  using TaskDone = std::function<void(Result<TaskView>)>;
+  void post_task_async(PartyId poster, const NewTask& task, TaskDone done);
+  void accept_async(PartyId agent, std::string_view task_id, TaskDone done);
+  void complete_async(PartyId agent, std::string_view task_id, const std::string& result,
+                      TaskDone done);
 
   Result<WebhookSetting> webhook(PartyId agent);
   Result<WebhookSetting> set_webhook(PartyId agent, const std::string& url);
@@ -185,6 +195,14 @@ class Service {
   // view() of a written job, with the balances the write changed.
   Result<TaskView> view(JobOutcome outcome);
   Result<Job> job_of(std::string_view uuid);
+  // Each task call's checks before its write, and its answer from the engine's outcome
+  // (shared by the waiting and the asynchronous calls).
+  Result<CreateJob> task_creation(PartyId poster, const NewTask& task) const;
+  Result<TaskView> task_posted(PartyId poster, int64_t budget, Result<JobOutcome> created);
+  Result<Job> acceptable(PartyId agent, std::string_view task_id);
+  Result<TaskView> accepted(const Job& job, Result<JobOutcome> fired);
+  Result<Job> completable(PartyId agent, std::string_view task_id, const std::string& result);
+  Result<TaskView> completed(const Job& job, Result<JobOutcome> fired);
   Result<std::string> run_agent(const Party& agent, const TaskView& task, int64_t timeout_ms);
 
   Engine& engine_;

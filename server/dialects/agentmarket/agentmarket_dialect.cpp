@@ -71,17 +71,36 @@ class AgentMarketDialect final : public Dialect {
     return *balance;
   }
 
+  // `balance_before`: the caller's balance read before a write that moves none of its money.
   Result<Response> task_response(const RequestContext& context,
-                                 const Result<mc::agentmarket::TaskView>& task, int status) {
+                                 const Result<mc::agentmarket::TaskView>& task, int status,
+                                 std::optional<int64_t> balance_before = std::nullopt) {
     MC_TRY(task.status());
     json::JsonWriter out;
     write_task(out, *task);
-    // The write's own balance when it changed the caller's; else a read.
+    // The write's own balance when it changed the caller's; else the one read before; else a
+    // read now.
     const auto written = task->balances.find(context.principal.party_id);
+    if (context.principal.is_party() && written != task->balances.end()) {
+      balance_before = written->second;
+    }
     return envelope(status, std::move(out).take(),
-                    context.principal.is_party() && written != task->balances.end()
-                        ? std::optional<int64_t>(written->second)
-                        : balance_of(context.principal));
+                    balance_before ? balance_before : balance_of(context.principal));
+  }
+
+  // A task call that writes, answered from the write's completion: the handler's thread is
+  // released at once and no thread waits for the commit (Service::post_task_async). The
+  // request's context lives until the answer is delivered.
+  Response task_response_later(RequestContext& context, int status,
+                               std::function<void(Service::TaskDone)> call,
+                               std::optional<int64_t> balance_before = std::nullopt) {
+    return Response::later(
+        [this, &context, status, balance_before, call = std::move(call)](ResponseCompletion done) {
+          call([this, &context, status, balance_before,
+                done = std::move(done)](Result<mc::agentmarket::TaskView> task) {
+            done(task_response(context, task, status, balance_before));
+          });
+        });
   }
 
   Result<Response> register_agent(RequestContext& context);
@@ -207,7 +226,11 @@ Result<Response> AgentMarketDialect::post_task(RequestContext& context) {
   task.description = description.value_or("");
   MC_TRY_ASSIGN(task.budget, body.required_int64("budget"));
   MC_TRY_ASSIGN(task.required_capabilities, body.string_array("required_capabilities"));
-  return task_response(context, service_->post_task(context.principal.party_id, task), 201);
+  return task_response_later(
+      context, 201,
+      [this, poster = context.principal.party_id, task = std::move(task)](Service::TaskDone done) {
+        service_->post_task_async(poster, task, std::move(done));
+      });
 }
 
 Result<Response> AgentMarketDialect::list_tasks(RequestContext& context) {
@@ -226,9 +249,12 @@ Result<Response> AgentMarketDialect::list_tasks(RequestContext& context) {
 Result<Response> AgentMarketDialect::complete_task(RequestContext& context) {
   MC_TRY_ASSIGN(JsonBody body, JsonBody::parse(context.request.body));
   MC_TRY_ASSIGN(std::string result, body.required_string("result"));
-  return task_response(
-      context, service_->complete(context.principal.party_id, context.params.get("id"), result),
-      200);
+  return task_response_later(
+      context, 200,
+      [this, agent = context.principal.party_id, id = std::string(context.params.get("id")),
+       result = std::move(result)](Service::TaskDone done) {
+        service_->complete_async(agent, id, result, std::move(done));
+      });
 }
 
 Result<Response> AgentMarketDialect::wallet(RequestContext& context) {
@@ -341,8 +367,13 @@ std::vector<RouteSpec> AgentMarketDialect::routes(const std::string& mounted_pre
       route(
           "POST", "/tasks/:id/accept", authenticated,
           [this](RequestContext& c) {
-            return task_response(c, service_->accept(c.principal.party_id, c.params.get("id")),
-                                 200);
+            // An accept moves none of the accepting agent's money: its balance is read now,
+            // not from the completion (which runs on the store's writer thread).
+            return task_response_later(
+                c, 200,
+                [this, agent = c.principal.party_id, id = std::string(c.params.get("id"))](
+                    Service::TaskDone done) { service_->accept_async(agent, id, std::move(done)); },
+                balance_of(c.principal));
           },
           "Accept an open task"),
       route(

@@ -89,8 +89,7 @@ Result<Job> Service::job_of(std::string_view uuid) {
   return binding_.job(id);
 }
 
-Result<TaskView> Service::post_task(PartyId poster, const NewTask& request) {
-  NewTask task = request;
+Result<CreateJob> Service::task_creation(PartyId poster, const NewTask& task) const {
   if (internal::text_chars(task.title) < 1 || internal::text_chars(task.title) > 200) {
     return invalid_argument("invalid_value", "title must be between 1 and 200 characters", "title");
   }
@@ -102,25 +101,43 @@ Result<TaskView> Service::post_task(PartyId poster, const NewTask& request) {
   if (task.budget < 1) {
     return invalid_argument("invalid_value", "budget must be a positive integer", "budget");
   }
-  MC_TRY(internal::check_capabilities(task.required_capabilities, "required_capabilities"));
-  Result<JobOutcome> created = engine_.create_job({.market_id = market_.id,
-                                                   .poster_id = poster,
-                                                   .amount_minor = task.budget,
-                                                   .title = task.title,
-                                                   .description = task.description,
-                                                   .capabilities = task.required_capabilities});
+  std::vector<std::string> capabilities = task.required_capabilities;
+  MC_TRY(internal::check_capabilities(capabilities, "required_capabilities"));  // normalizes
+  return CreateJob{.market_id = market_.id,
+                   .poster_id = poster,
+                   .amount_minor = task.budget,
+                   .title = task.title,
+                   .description = task.description,
+                   .capabilities = std::move(capabilities)};
+}
+
+Result<TaskView> Service::task_posted(PartyId poster, int64_t budget, Result<JobOutcome> created) {
   if (!created.ok() && created.status().detail() == "insufficient_funds") {
     // The engine refused inside its write; the balance is read only to word the answer.
     Result<int64_t> available = balance(poster);
     if (!available.ok()) {
       return failed_precondition("insufficient_funds", "Insufficient credits for this budget");
     }
-    return failed_precondition(
-        "insufficient_funds", "Insufficient credits: the budget is " + std::to_string(task.budget) +
-                                  ", your balance is " + std::to_string(*available));
+    return failed_precondition("insufficient_funds",
+                               "Insufficient credits: the budget is " + std::to_string(budget) +
+                                   ", your balance is " + std::to_string(*available));
   }
   MC_TRY(created.status());
   return view(std::move(created).value());
+}
+
+Result<TaskView> Service::post_task(PartyId poster, const NewTask& task) {
+  MC_TRY_ASSIGN(CreateJob request, task_creation(poster, task));
+  return task_posted(poster, task.budget, engine_.create_job(request));
+}
+
+void Service::post_task_async(PartyId poster, const NewTask& task, TaskDone done) {
+  Result<CreateJob> request = task_creation(poster, task);
+  if (!request.ok()) return done(request.status());
+  engine_.create_job_async(*request, [this, poster, budget = task.budget,
+                                      done = std::move(done)](Result<JobOutcome> created) {
+    done(task_posted(poster, budget, std::move(created)));
+  });
 }
 
 Result<std::vector<TaskView>> Service::tasks(const TaskFilter& filter) {
@@ -148,7 +165,7 @@ Result<TaskView> Service::task(std::string_view uuid) {
   return view(std::move(job));
 }
 
-Result<TaskView> Service::accept(PartyId agent, std::string_view task_id) {
+Result<Job> Service::acceptable(PartyId agent, std::string_view task_id) {
   MC_TRY_ASSIGN(Job job, job_of(task_id));
   MC_TRY_ASSIGN(TaskView current, view(job));
   if (current.direct) {
@@ -158,8 +175,10 @@ Result<TaskView> Service::accept(PartyId agent, std::string_view task_id) {
   if (job.poster_id == agent) {
     return permission_denied("own_task", "You cannot accept your own task");
   }
-  Result<JobOutcome> fired =
-      engine_.fire({.job_id = job.id, .transition = "accept", .actor_id = agent});
+  return job;
+}
+
+Result<TaskView> Service::accepted(const Job& job, Result<JobOutcome> fired) {
   if (!fired.ok()) {
     Result<Job> latest = engine_.job(job.id);
     return explain(fired.status(), latest.ok() ? *latest : job, kAcceptRefusals);
@@ -167,8 +186,21 @@ Result<TaskView> Service::accept(PartyId agent, std::string_view task_id) {
   return view(std::move(fired).value());
 }
 
-Result<TaskView> Service::complete(PartyId agent, std::string_view task_id,
-                                   const std::string& result) {
+Result<TaskView> Service::accept(PartyId agent, std::string_view task_id) {
+  MC_TRY_ASSIGN(Job job, acceptable(agent, task_id));
+  return accepted(job, engine_.fire({.job_id = job.id, .transition = "accept", .actor_id = agent}));
+}
+
+void Service::accept_async(PartyId agent, std::string_view task_id, TaskDone done) {
+  Result<Job> job = acceptable(agent, task_id);
+  if (!job.ok()) return done(job.status());
+  engine_.fire_async({.job_id = job->id, .transition = "accept", .actor_id = agent},
+                     [this, job = std::move(job).value(), done = std::move(done)](
+                         Result<JobOutcome> fired) { done(accepted(job, std::move(fired))); });
+}
+
+Result<Job> Service::completable(PartyId agent, std::string_view task_id,
+                                 const std::string& result) {
   MC_TRY_ASSIGN(Job job, job_of(task_id));
   MC_TRY_ASSIGN(TaskView current, view(job));
   if (result.empty()) {
@@ -181,11 +213,37 @@ Result<TaskView> Service::complete(PartyId agent, std::string_view task_id,
   if (current.direct || job.worker_id != agent) {
     return permission_denied("not_assignee", "Only the assigned agent can complete this task");
   }
-  FireTransition request{.job_id = job.id, .transition = "complete", .actor_id = agent};
-  request.result_text = result;
-  Result<JobOutcome> fired = engine_.fire(request);
+  return job;
+}
+
+Result<TaskView> Service::completed(const Job& job, Result<JobOutcome> fired) {
   if (!fired.ok()) return explain(fired.status(), job, kCompleteRefusals);
   return view(std::move(fired).value());
+}
+
+namespace {
+
+FireTransition completion_of(const Job& job, PartyId agent, const std::string& result) {
+  FireTransition request{.job_id = job.id, .transition = "complete", .actor_id = agent};
+  request.result_text = result;
+  return request;
+}
+
+}  // namespace
+
+Result<TaskView> Service::complete(PartyId agent, std::string_view task_id,
+                                   const std::string& result) {
+  MC_TRY_ASSIGN(Job job, completable(agent, task_id, result));
+  return completed(job, engine_.fire(completion_of(job, agent, result)));
+}
+
+void Service::complete_async(PartyId agent, std::string_view task_id, const std::string& result,
+                             TaskDone done) {
+  Result<Job> job = completable(agent, task_id, result);
+  if (!job.ok()) return done(job.status());
+  engine_.fire_async(completion_of(*job, agent, result),
+                     [this, job = std::move(job).value(), done = std::move(done)](
+                         Result<JobOutcome> fired) { done(completed(job, std::move(fired))); });
 }
 
 }  // namespace mc::agentmarket
