@@ -112,11 +112,12 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-EngineFixture::EngineFixture(int64_t settlement_hold_ms)
+EngineFixture::EngineFixture(int64_t settlement_hold_ms, bool speculative_batches)
     : clock(std::make_shared<ManualClock>(kStartMs)) {
   auto opened = Engine::open({.database_path = database_location(dir.path("market.db")),
                               .clock = clock,
-                              .durability = Durability::normal});
+                              .durability = Durability::normal,
+                              .speculative_batches = speculative_batches});
   REQUIRE_MESSAGE(opened.ok(), opened.status().to_string());
   engine = std::move(opened).value();
   REQUIRE(engine->register_lifecycle(gig_lifecycle()).ok());

@@ -50,7 +50,9 @@ class TempDir {
 };
 
 struct EngineFixture {
-  explicit EngineFixture(int64_t settlement_hold_ms = 0);
+  // `speculative_batches` as EngineOptions::speculative_batches (the statement fault sweeps
+  // turn it off, so a unit failed by an injected fault is not run again without it).
+  explicit EngineFixture(int64_t settlement_hold_ms = 0, bool speculative_batches = true);
 
   // Registers a party in the market and deposits `available_minor` (if > 0).
   PartyId party(int64_t available_minor = 0, int64_t promo_minor = 0, int64_t reputation = 0);
