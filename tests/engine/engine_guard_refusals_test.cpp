@@ -1,0 +1,182 @@
+// Guards, roles, records and timer bases that the built-in lifecycles leave unused, on a
+// "probe" lifecycle made for this test: a capability the actor lacks, a reputation minimum, a
+// deadline not reached, a confidence too high, a parent missing, no tier table, an unknown
+// host guard, an evaluator who has not opted in, a system firing of a guard that needs an
+// actor, a judge-only transition without a dispute, a pick without a worker or an offer,
+// clearing the worker, stakes locked for the actor and for a missing evaluator, and timers on
+// the work timeout and the deadline. Each refusal leaves the job and the ledger as they were.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "engine/engine_fixture.h"
+
+namespace mc::test {
+namespace {
+
+std::string detail(const auto& result) {
+  return std::string(result.status().detail());
+}
+
+TransitionDef step(std::string name, std::vector<std::string> from, std::string to,
+                   std::vector<Role> roles, std::vector<Guard> guards = {}) {
+  TransitionDef def;
+  def.name = std::move(name);
+  def.from = std::move(from);
+  def.to = std::move(to);
+  def.roles = std::move(roles);
+  def.guards = std::move(guards);
+  def.events = {"job.probed"};
+  return def;
+}
+
+LifecycleDefinition probe_lifecycle() {
+  LifecycleDefinition def;
+  def.name = "probe";
+  def.states = {{"open"}, {"working"}, {"done", true}};
+  def.creation = step("create", {}, "open", {Role::poster});
+  def.creation.effects = {{.kind = EffectKind::fund_escrow}};
+  TransitionDef take = step("take", {"open"}, "working", {Role::candidate},
+                            {{.kind = GuardKind::actor_has_capability}});
+  take.records = {Record::worker};
+  TransitionDef pick = step("pick", {"open"}, "working", {Role::poster});
+  pick.records = {Record::worker_from_request};
+  TransitionDef drop = step("drop", {"working"}, "open", {Role::worker});
+  drop.records = {Record::clear_worker};
+  TransitionDef stake_actor = step("stake_actor", {"open"}, "open", {Role::anyone});
+  stake_actor.effects = {{.kind = EffectKind::lock_stake, .role = Role::anyone, .bps = 1000}};
+  TransitionDef stake_evaluator = step("stake_evaluator", {"open"}, "open", {Role::poster});
+  stake_evaluator.effects = {
+      {.kind = EffectKind::lock_stake, .role = Role::evaluator, .bps = 1000}};
+  TransitionDef finish = step("finish", {"working"}, "done", {Role::poster});
+  finish.effects = {{.kind = EffectKind::pay_worker}, {.kind = EffectKind::release_stakes}};
+  TransitionDef expire = step("expire", {"open", "working"}, "done", {Role::system});
+  expire.effects = {{.kind = EffectKind::refund_poster}, {.kind = EffectKind::release_stakes}};
+  def.transitions = {
+      take,
+      pick,
+      drop,
+      stake_actor,
+      stake_evaluator,
+      finish,
+      expire,
+      step("rep", {"open"}, "open", {Role::anyone},
+           {{.kind = GuardKind::actor_reputation_at_least, .value = 50}}),
+      step("late", {"open"}, "open", {Role::poster}, {{.kind = GuardKind::after_deadline}}),
+      step("high", {"open"}, "open", {Role::platform},
+           {{.kind = GuardKind::confidence_below, .value = 50}}),
+      step("parent", {"open"}, "open", {Role::poster},
+           {{.kind = GuardKind::parent_in_state, .name = "funded"}}),
+      step("tier", {"open"}, "open", {Role::poster},
+           {{.kind = GuardKind::actor_tier_allows_amount, .name = "max_minor"}}),
+      step("ghost", {"open"}, "open", {Role::poster},
+           {{.kind = GuardKind::custom, .name = "no_such_guard"}}),
+      step("consent", {"open"}, "open", {Role::poster},
+           {{.kind = GuardKind::party_opted_into_role, .role = Role::evaluator}}),
+      step("system_capability", {"open"}, "open", {Role::system},
+           {{.kind = GuardKind::actor_has_capability}}),
+      step("judged", {"open"}, "done", {Role::judge}),
+  };
+  def.timers = {
+      {.state = "open", .transition = "expire", .base = TimerBase::deadline},
+      {.state = "open", .transition = "expire", .after_ms = 30 * kMillisecondsPerDay},
+      {.state = "working", .transition = "expire", .base = TimerBase::work_timeout},
+      {.state = "working", .transition = "expire", .base = TimerBase::submitted},
+  };
+  return def;
+}
+
+struct Probe {
+  Probe() {
+    const Status registered = f.engine->register_lifecycle(probe_lifecycle());
+    REQUIRE_MESSAGE(registered.ok(), registered.to_string());
+    MarketConfig config = gig_market("probe");
+    config.lifecycle = "probe";
+    config.config_json = "{}";
+    market = f.engine->create_market(config).value().id;
+  }
+
+  PartyId member(int64_t available_minor, int64_t stake_minor, int64_t reputation,
+                 std::vector<std::string> capabilities = {}) {
+    Party row;
+    row.market_id = market;
+    row.kind = "agent";
+    row.reputation = reputation;
+    row.capabilities = std::move(capabilities);
+    const PartyId id = f.engine->register_party(row).value().id;
+    for (auto [kind, amount] : {std::pair{AccountKind::available, available_minor},
+                                std::pair{AccountKind::stake, stake_minor}}) {
+      if (amount > 0) {
+        REQUIRE(f.engine
+                    ->deposit(
+                        {.market_id = market, .party_id = id, .amount_minor = amount, .into = kind})
+                    .ok());
+      }
+    }
+    return id;
+  }
+
+  JobId post(PartyId poster, CreateJob request = {}) {
+    request.market_id = market;
+    request.poster_id = poster;
+    request.amount_minor = 100;
+    const Result<JobOutcome> created = f.engine->create_job(request);
+    REQUIRE_MESSAGE(created.ok(), created.status().to_string());
+    return created->job.id;
+  }
+
+  EngineFixture f;
+  MarketId market = 0;
+};
+
+TEST_CASE("guard refusals on the probe lifecycle") {
+  Probe p;
+  EngineFixture& f = p.f;
+  const PartyId poster = p.member(1000, 0, 0);
+  const PartyId novice = p.member(0, 0, 10);
+  const PartyId expert = p.member(0, 100, 90, {"rust"});
+  const JobId job = p.post(poster, {.capabilities = {"rust"},
+                                    .deadline_at_ms = kStartMs + kMillisecondsPerDay,
+                                    .work_timeout_ms = kMillisecondsPerHour});
+  CHECK(detail(f.fire(job, "take", novice)) == "capability_mismatch");
+  CHECK(detail(f.fire(job, "rep", novice)) == "reputation_too_low");
+  CHECK(f.fire(job, "rep", expert).ok());
+  CHECK(detail(f.fire(job, "late", poster)) == "deadline_not_reached");
+  CHECK(detail(f.engine->fire(
+            {.job_id = job, .transition = "high", .as_platform = true, .confidence = 80})) ==
+        "confidence_too_high");
+  CHECK(detail(f.fire(job, "parent", poster)) == "parent_wrong_state");
+  CHECK(f.fire(job, "tier", poster).ok());  // no tier table: nothing to check
+  CHECK(detail(f.fire(job, "ghost", poster)) == "unknown_guard");
+  CHECK(f.fire(job, "consent", poster).ok());  // nobody plays the evaluator
+  CHECK(detail(f.fire(job, "system_capability", std::nullopt)) == "actor_required");
+  CHECK(detail(f.fire(job, "judged", expert)) == "role_not_allowed");
+  CHECK(detail(f.fire(job, "no_such_transition", poster)) == "transition_not_found");
+  CHECK(detail(f.fire(job, "rep", 9999)) == "party_not_found");
+  CHECK(detail(f.fire(job, "stake_evaluator", poster)) == "role_unassigned");
+  CHECK(detail(f.fire(job, "stake_actor", novice)) == "insufficient_funds");
+  CHECK(f.fire(job, "stake_actor", expert).ok());
+  CHECK(p.f.engine->balances(p.market, expert)->stake_locked_minor == 12);  // 10 / 0.9, up
+  CHECK(detail(f.engine->fire({.job_id = job, .transition = "pick", .actor_id = poster})) ==
+        "worker_id_required");
+  CHECK(detail(f.engine->fire(
+            {.job_id = job, .transition = "pick", .actor_id = poster, .worker_id = expert})) ==
+        "offer_not_found");
+  CHECK(f.engine->job(job)->state == "open");
+  f.verify();
+
+  REQUIRE(f.fire(job, "take", expert).ok());
+  CHECK(f.engine->job(job)->expires_at_ms == kStartMs + kMillisecondsPerHour);
+  REQUIRE(f.fire(job, "drop", expert).ok());
+  const Job reopened = f.engine->job(job).value();
+  CHECK(reopened.state == "open");
+  CHECK(!reopened.worker_id);
+  REQUIRE(f.engine->advance_ms(kMillisecondsPerDay).ok());  // the deadline timer expires it
+  CHECK(f.engine->job(job)->state == "done");
+  CHECK(p.f.engine->balances(p.market, poster)->available_minor == 1000);
+  CHECK(p.f.engine->balances(p.market, expert)->stake_locked_minor == 0);
+  f.verify();
+}
+
+}  // namespace
+}  // namespace mc::test
