@@ -5,11 +5,16 @@
 // actor, a judge-only transition without a dispute, a pick without a worker or an offer,
 // clearing the worker, stakes locked for the actor and for a missing evaluator, and timers on
 // the work timeout and the deadline. Each refusal leaves the job and the ledger as they were.
+// Then the effects the built-in lifecycles use only one way: a dispute deposit forfeited to
+// the platform or awarded to the poster, taken without a payer or of nothing, stakes locked
+// by a fixed amount and slashed to the platform or to the poster, paying a job without a worker,
+// and an evaluator fee without an evaluator — each swept with statement faults
+// (statement_sweep.h) where it writes.
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "engine/engine_fixture.h"
+#include "engine/statement_sweep.h"
 
 namespace mc::test {
 namespace {
@@ -50,6 +55,32 @@ LifecycleDefinition probe_lifecycle() {
       {.kind = EffectKind::lock_stake, .role = Role::evaluator, .bps = 1000}};
   TransitionDef finish = step("finish", {"working"}, "done", {Role::poster});
   finish.effects = {{.kind = EffectKind::pay_worker}, {.kind = EffectKind::release_stakes}};
+  auto effect_step = [&](std::string name, std::vector<Role> roles, Effect effect) {
+    TransitionDef def = step(std::move(name), {"working"}, "working", std::move(roles));
+    def.effects = {effect};
+    return def;
+  };
+  const std::vector<TransitionDef> effects = {
+      effect_step("deposit", {Role::worker},
+                  {.kind = EffectKind::take_dispute_deposit, .bps = 500}),
+      effect_step("deposit_by_system", {Role::system}, {.kind = EffectKind::take_dispute_deposit}),
+      effect_step("deposit_of_nothing", {Role::worker}, {.kind = EffectKind::take_dispute_deposit}),
+      effect_step("forfeit", {Role::poster},
+                  {.kind = EffectKind::settle_dispute_deposit, .to_payer = false}),
+      effect_step("award_to_poster", {Role::poster},
+                  {.kind = EffectKind::award_dispute_deposit,
+                   .role = Role::poster,
+                   .beneficiary = Role::poster}),
+      effect_step("lock_fixed", {Role::worker},
+                  {.kind = EffectKind::lock_stake, .role = Role::worker, .fixed_minor = 7}),
+      effect_step("slash_to_platform", {Role::poster},
+                  {.kind = EffectKind::slash_stake, .role = Role::worker}),
+      effect_step(
+          "slash_to_poster", {Role::poster},
+          {.kind = EffectKind::slash_stake, .role = Role::worker, .beneficiary = Role::poster}),
+  };
+  TransitionDef pay_now = step("pay_now", {"open"}, "done", {Role::poster});
+  pay_now.effects = {{.kind = EffectKind::pay_worker}};
   TransitionDef expire = step("expire", {"open", "working"}, "done", {Role::system});
   expire.effects = {{.kind = EffectKind::refund_poster}, {.kind = EffectKind::release_stakes}};
   def.transitions = {
@@ -76,7 +107,9 @@ LifecycleDefinition probe_lifecycle() {
       step("system_capability", {"open"}, "open", {Role::system},
            {{.kind = GuardKind::actor_has_capability}}),
       step("judged", {"open"}, "done", {Role::judge}),
+      pay_now,
   };
+  def.transitions.insert(def.transitions.end(), effects.begin(), effects.end());
   def.timers = {
       {.state = "open", .transition = "expire", .base = TimerBase::deadline},
       {.state = "open", .transition = "expire", .after_ms = 30 * kMillisecondsPerDay},
@@ -93,6 +126,7 @@ struct Probe {
     MarketConfig config = gig_market("probe");
     config.lifecycle = "probe";
     config.config_json = "{}";
+    config.fees.evaluator_fee_bps = 300;  // to the market's evaluator account: no evaluator
     market = f.engine->create_market(config).value().id;
   }
 
@@ -125,13 +159,13 @@ struct Probe {
     return created->job.id;
   }
 
-  EngineFixture f;
+  SweepFixture f;
   MarketId market = 0;
 };
 
 TEST_CASE("guard refusals on the probe lifecycle") {
   Probe p;
-  EngineFixture& f = p.f;
+  SweepFixture& f = p.f;
   const PartyId poster = p.member(1000, 0, 0);
   const PartyId novice = p.member(0, 0, 10);
   const PartyId expert = p.member(0, 100, 90, {"rust"});
@@ -175,6 +209,45 @@ TEST_CASE("guard refusals on the probe lifecycle") {
   CHECK(f.engine->job(job)->state == "done");
   CHECK(p.f.engine->balances(p.market, poster)->available_minor == 1000);
   CHECK(p.f.engine->balances(p.market, expert)->stake_locked_minor == 0);
+  f.verify();
+}
+
+TEST_CASE("effects on the probe lifecycle: deposits, stakes and fees, swept") {
+  if (!sweeps_supported()) return;
+  Probe p;
+  SweepFixture& f = p.f;
+  const PartyId poster = p.member(1000, 0, 0);
+  const PartyId worker = p.member(50, 100, 100);
+  const JobId job = p.post(poster);
+  CHECK(detail(f.fire(job, "pay_now", poster)) == "no_worker");
+  REQUIRE(f.fire(job, "take", worker).ok());  // the job names no capability: anyone may take it
+  auto balances = [&](PartyId party) { return f.engine->balances(p.market, party).value(); };
+  auto sweep_fire = [&](const std::string& transition, PartyId actor) {
+    sweep(f, transition, [&] { return f.fire(job, transition, actor).status(); });
+  };
+
+  sweep_fire("deposit", worker);
+  CHECK(balances(worker).available_minor == 45);
+  sweep_fire("forfeit", poster);  // to the platform
+  CHECK(balances(worker).available_minor == 45);
+  sweep_fire("deposit", worker);
+  sweep_fire("award_to_poster", poster);  // the worker's deposit goes to the poster
+  CHECK(balances(poster).available_minor == 900 + 5);
+  CHECK(detail(f.fire(job, "deposit_by_system", std::nullopt)) == "actor_required");
+  REQUIRE(f.fire(job, "deposit_of_nothing", worker).ok());
+  CHECK(balances(worker).available_minor == 40);
+
+  sweep_fire("lock_fixed", worker);
+  CHECK(balances(worker).stake_locked_minor == 7);
+  sweep_fire("slash_to_platform", poster);
+  CHECK(balances(worker).stake_minor == 93);
+  sweep_fire("lock_fixed", worker);
+  sweep_fire("slash_to_poster", poster);
+  CHECK(balances(poster).available_minor == 905 + 7);
+  CHECK(balances(worker).stake_locked_minor == 0);
+
+  sweep_fire("finish", poster);  // 10 % platform fee and 3 % evaluator fee deducted
+  CHECK(balances(worker).available_minor == 40 + 87);
   f.verify();
 }
 
