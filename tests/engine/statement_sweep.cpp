@@ -117,6 +117,7 @@ int64_t sweep_with(SweepFixture& fixture, const std::string& name,
                    const std::function<void(const Status& status, bool fired)>& check,
                    SweepFaults faults) {
   for (int64_t n = 1; n <= kFaultPointsMax; ++n) {
+    if (faults.reopen_each_run) fixture.reopen();
     Status status;
     bool fired = false;
     std::string fired_at;
@@ -139,17 +140,20 @@ int64_t sweep_with(SweepFixture& fixture, const std::string& name,
 }
 
 int64_t sweep(SweepFixture& fixture, const std::string& name,
-              const std::function<Status()>& operation) {
+              const std::function<Status()>& operation, SweepFaults faults) {
   const std::filesystem::path database = fixture.database();
   std::string before = database_dump(database);
-  return sweep_with(fixture, name, operation, [&](const Status& status, bool fired) {
-    if (!fired) {
-      REQUIRE_MESSAGE(status.ok(), name, " without a fault: ", status.to_string());
-      return;
-    }
-    CHECK_MESSAGE(is_injected_fault(status), "returned ", status.to_string());
-    REQUIRE_MESSAGE(database_dump(database) == before, "a faulted run changed the database");
-  });
+  return sweep_with(
+      fixture, name, operation,
+      [&](const Status& status, bool fired) {
+        if (!fired) {
+          REQUIRE_MESSAGE(status.ok(), name, " without a fault: ", status.to_string());
+          return;
+        }
+        CHECK_MESSAGE(is_injected_fault(status), "returned ", status.to_string());
+        REQUIRE_MESSAGE(database_dump(database) == before, "a faulted run changed the database");
+      },
+      faults);
 }
 
 }  // namespace mc::test

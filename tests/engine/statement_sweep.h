@@ -39,6 +39,15 @@ struct SweepFixture : EngineFixture {
   std::filesystem::path database() const { return dir.path("market.db"); }
 };
 
+// How the faults of a sweep's runs last and what they fail with.
+struct SweepFaults {
+  int code = SQLITE_IOERR;
+  store::testing::StatementFaults::Lasting lasting = store::testing::StatementFaults::Lasting::once;
+  // Reopen the fixture's engine before every run (EngineFixture::reopen): its caches (the
+  // store's markets) start cold, so the reads they would answer are made, and failed, too.
+  bool reopen_each_run = false;
+};
+
 // Every row of every table of the SQLite file at `path`, in a stable text form.
 std::string database_dump(const std::filesystem::path& path);
 
@@ -48,13 +57,7 @@ bool sweeps_supported();
 // Sweeps `operation` (see the file comment). Returns the number of faulted runs (the
 // statements the operation makes); REQUIREs at least one.
 int64_t sweep(SweepFixture& fixture, const std::string& name,
-              const std::function<Status()>& operation);
-
-// How the faults of a sweep's runs last and what they fail with.
-struct SweepFaults {
-  int code = SQLITE_IOERR;
-  store::testing::StatementFaults::Lasting lasting = store::testing::StatementFaults::Lasting::once;
-};
+              const std::function<Status()>& operation, SweepFaults faults = {});
 
 // As sweep, for an operation whose faulted runs may end either way: with the store's error and
 // nothing changed, or with success — a read or write the call may retry or do without (due
