@@ -125,7 +125,10 @@ struct Probe {
     REQUIRE_MESSAGE(registered.ok(), registered.to_string());
     MarketConfig config = gig_market("probe");
     config.lifecycle = "probe";
-    config.config_json = "{}";
+    // Tiers the guard must read past: a rep_min that is not a number, one without a name,
+    // and a limit that is not a number (no limit).
+    config.config_json =
+        R"({"tiers":[{"rep_min":"x"},{"rep_min":0},{"rep_min":0,"name":"T","max_minor":"x"}]})";
     config.fees.evaluator_fee_bps = 300;  // to the market's evaluator account: no evaluator
     market = f.engine->create_market(config).value().id;
   }
@@ -180,7 +183,7 @@ TEST_CASE("guard refusals on the probe lifecycle") {
             {.job_id = job, .transition = "high", .as_platform = true, .confidence = 80})) ==
         "confidence_too_high");
   CHECK(detail(f.fire(job, "parent", poster)) == "parent_wrong_state");
-  CHECK(f.fire(job, "tier", poster).ok());  // no tier table: nothing to check
+  CHECK(f.fire(job, "tier", poster).ok());  // the tier that applies sets no usable limit
   CHECK(detail(f.fire(job, "ghost", poster)) == "unknown_guard");
   CHECK(f.fire(job, "consent", poster).ok());  // nobody plays the evaluator
   CHECK(detail(f.fire(job, "system_capability", std::nullopt)) == "actor_required");

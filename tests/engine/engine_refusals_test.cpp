@@ -219,5 +219,82 @@ TEST_CASE("refusals: firings, offers and appended events") {
   f.verify();
 }
 
+TEST_CASE("refusals: callers without the role, named workers and other offers") {
+  EngineFixture f;
+  const PartyId poster = f.party(1000);
+  const PartyId worker = f.party();
+  const PartyId other = f.party();
+  const Job job = f.post(poster, 100);
+  CHECK(detail(f.engine->fire({.job_id = job.id, .transition = "accept", .as_platform = true})) ==
+        "role_not_allowed");
+  CHECK(detail(f.fire(job.id, "accept", std::nullopt)) == "role_not_allowed");
+  const MarketId elsewhere = f.engine->create_market(gig_market("elsewhere")).value().id;
+  Party outsider;
+  outsider.market_id = elsewhere;
+  CHECK(detail(f.fire(job.id, "accept", f.engine->register_party(outsider).value().id)) ==
+        "party_not_found");
+  const JobId hired = f.engine
+                          ->create_job({.market_id = f.market.id,
+                                        .poster_id = poster,
+                                        .amount_minor = 50,
+                                        .worker_id = worker,
+                                        .title = "t"})
+                          .value()
+                          .job.id;
+  CHECK(detail(f.fire(hired, "accept", other)) == "not_assigned_worker");
+  CHECK(f.fire(hired, "accept", worker).ok());
+
+  REQUIRE(f.engine->submit_offer({.job_id = job.id, .party_id = worker}).ok());
+  REQUIRE(f.engine->submit_offer({.job_id = job.id, .party_id = other}).ok());
+  REQUIRE(f.engine->withdraw_offer(job.id, other).ok());
+  const std::vector<Offer> offers = f.engine->offers(job.id).value();
+  CHECK(offers.at(0).status == "PENDING");
+  CHECK(offers.at(1).status == "WITHDRAWN");
+  REQUIRE(f.fire(job.id, "cancel", poster).ok());
+  CHECK(detail(f.engine->submit_offer({.job_id = job.id, .party_id = other})) == "wrong_state");
+  f.verify();
+}
+
+TEST_CASE("refusals: identity checks a market turns off, every profile field, fee tiers") {
+  EngineFixture f;
+  MarketConfig open_config = gig_market("open");
+  open_config.unique_wallet = open_config.unique_external_id = open_config.unique_email = false;
+  open_config.fees.tiers = {{.spend_from_minor = 0, .fee_bps = 500},
+                            {.spend_from_minor = 100, .fee_bps = 200}};
+  open_config.fees.trailing_window_ms = 0;  // all-time spend
+  const MarketId market = f.engine->create_market(open_config).value().id;
+  Party twin;
+  twin.market_id = market;
+  twin.wallet_address = "0xBB";
+  twin.external_id = "twin";
+  twin.email = "twin@example.com";
+  const PartyId first = f.engine->register_party(twin).value().id;
+  CHECK(f.engine->register_party(twin).ok());  // the same identity again: allowed here
+  const Result<Party> updated = f.engine->update_party_fields({.id = first,
+                                                               .kind = "operator",
+                                                               .display_name = "Twin",
+                                                               .capabilities = {{"rust"}},
+                                                               .kyc_status = "VERIFIED",
+                                                               .endpoint_url = "https://a.example",
+                                                               .webhook_url = "https://b.example",
+                                                               .reputation = 70,
+                                                               .tier = "Gold",
+                                                               .profile_json = R"({"a":1})"});
+  REQUIRE_MESSAGE(updated.ok(), updated.status().to_string());
+  CHECK(updated->kind == "operator");
+  CHECK(updated->capabilities == std::vector<std::string>{"rust"});
+  CHECK(updated->reputation == 70);
+  CHECK(updated->profile_json == R"({"a":1})");
+
+  REQUIRE(f.engine->deposit({.market_id = market, .party_id = first, .amount_minor = 1000}).ok());
+  const Job cheap =
+      f.engine
+          ->create_job({.market_id = market, .poster_id = first, .amount_minor = 100, .title = "t"})
+          .value()
+          .job;
+  CHECK(cheap.fees.platform_fee_bps == 500);
+  f.verify();
+}
+
 }  // namespace
 }  // namespace mc::test

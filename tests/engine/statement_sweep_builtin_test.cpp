@@ -137,6 +137,14 @@ TEST_CASE("statement sweep: AACP disputes, deposits and verdicts") {
         "DISPUTED");
   CHECK(b.sweep_fire({.job_id = completed, .transition = "arbitration_timeout"}) == "ARBITRATED");
   CHECK(b.balances(cast.client).stake_locked_minor == 0);
+
+  const JobId late = aacp_submitted(b, cast);
+  REQUIRE(b.f.engine->fire({.job_id = late, .transition = "complete", .actor_id = cast.evaluator})
+              .ok());
+  b.f.clock->advance_ms(49 * kMillisecondsPerHour);  // the 48 h window, its timer not yet run
+  CHECK(b.f.engine->open_dispute(late, cast.client, "too late").status().detail() ==
+        "dispute_window_closed");
+  CHECK(b.f.engine->job(late)->state == "COMPLETED");
   b.f.verify();
 }
 
@@ -189,6 +197,9 @@ TEST_CASE("statement sweep: a 1337MKT lead and its contracts") {
   CHECK(b.sweep_fire({.job_id = second, .transition = "abandon", .actor_id = other}) == "expired");
   JobId third = 0;
   take(doer, third);
+  CHECK(b.f.engine->fire({.job_id = lead, .transition = "cancel", .actor_id = leader})
+            .status()
+            .detail() == "active_children");
   CHECK(b.sweep_fire({.job_id = third, .transition = "complete", .actor_id = leader}) ==
         "approved");
   CHECK(b.balances(doer).available_minor == 100 * kUsdc);

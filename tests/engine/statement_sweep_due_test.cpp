@@ -159,5 +159,37 @@ TEST_CASE("statement sweep: stuck due work is listed, counted and retried") {
   f.verify();
 }
 
+TEST_CASE("due work failing twice is retried after a doubled backoff") {
+  if (!sweeps_supported()) return;
+  Due due;
+  std::unique_ptr<SweepFixture> owned = expiring(due);
+  SweepFixture& f = *owned;
+  int failures = 0;
+  store::sqlite::set_statement_fault_hook(
+      [&](store::sqlite::StatementPhase phase, std::string_view sql) {
+        if (failures >= 2 || phase != store::sqlite::StatementPhase::step ||
+            sql.find("FROM jobs") == std::string_view::npos) {
+          return SQLITE_OK;
+        }
+        ++failures;
+        return SQLITE_IOERR;
+      });
+  const Result<int64_t> first = f.engine->run_due();
+  f.clock->advance_ms(1000);  // the first backoff
+  const Result<int64_t> second = f.engine->run_due();
+  store::sqlite::set_statement_fault_hook({});
+  REQUIRE(first.ok());
+  REQUIRE(second.ok());
+  CHECK(failures == 2);
+  CHECK(f.engine->job(due.job)->state == "taken");
+  f.clock->advance_ms(1999);  // the doubled backoff is 2000 ms
+  REQUIRE(f.engine->run_due().ok());
+  CHECK(f.engine->job(due.job)->state == "taken");
+  f.clock->advance_ms(1);
+  REQUIRE(f.engine->run_due().ok());
+  CHECK(f.engine->job(due.job)->state == "refunded");
+  f.verify();
+}
+
 }  // namespace
 }  // namespace mc::test
