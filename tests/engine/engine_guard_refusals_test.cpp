@@ -79,6 +79,13 @@ LifecycleDefinition probe_lifecycle() {
           "slash_to_poster", {Role::poster},
           {.kind = EffectKind::slash_stake, .role = Role::worker, .beneficiary = Role::poster}),
   };
+  TransitionDef system_take = step("system_take", {"open"}, "working", {Role::system});
+  system_take.records = {Record::worker};
+  TransitionDef unslot =
+      step("unslot", {"open"}, "open", {Role::poster}, {{.kind = GuardKind::contracts_available}});
+  unslot.records = {Record::take_contract, Record::release_contract};
+  TransitionDef draw = step("draw", {"open"}, "open", {Role::poster});
+  draw.effects = {{.kind = EffectKind::draw_from_parent}};
   TransitionDef pay_now = step("pay_now", {"open"}, "done", {Role::poster});
   pay_now.effects = {{.kind = EffectKind::pay_worker}};
   TransitionDef expire = step("expire", {"open", "working"}, "done", {Role::system});
@@ -108,6 +115,11 @@ LifecycleDefinition probe_lifecycle() {
            {{.kind = GuardKind::actor_has_capability}}),
       step("judged", {"open"}, "done", {Role::judge}),
       pay_now,
+      system_take,
+      unslot,
+      draw,
+      effect_step("lock_nothing", {Role::worker}, {.kind = EffectKind::lock_stake}),
+      step("early", {"open"}, "open", {Role::poster}, {{.kind = GuardKind::before_deadline}}),
   };
   def.transitions.insert(def.transitions.end(), effects.begin(), effects.end());
   def.timers = {
@@ -251,6 +263,53 @@ TEST_CASE("effects on the probe lifecycle: deposits, stakes and fees, swept") {
 
   sweep_fire("finish", poster);  // 10 % platform fee and 3 % evaluator fee deducted
   CHECK(balances(worker).available_minor == 40 + 87);
+  f.verify();
+}
+
+TEST_CASE("probe: records, parents, zero stakes, a passed deadline, a picked offer") {
+  Probe p;
+  SweepFixture& f = p.f;
+  const PartyId poster = p.member(1000, 0, 0);
+  const PartyId first = p.member(0, 0, 50);
+  const PartyId second = p.member(0, 0, 50);
+  const JobId job = p.post(poster, {.deadline_at_ms = kStartMs + kMillisecondsPerHour});
+  CHECK(detail(f.fire(job, "system_take", std::nullopt)) == "actor_required");
+  REQUIRE(f.fire(job, "unslot", poster).ok());  // a job that is its own lead
+  CHECK(f.engine->job(job)->contracts_taken == 0);
+  CHECK(detail(f.fire(job, "draw", poster)) == "no_parent_job");
+  REQUIRE(f.engine->submit_offer({.job_id = job, .party_id = first}).ok());
+  REQUIRE(f.engine->withdraw_offer(job, first).ok());
+  REQUIRE(f.engine->submit_offer({.job_id = job, .party_id = second}).ok());
+  CHECK(detail(f.engine->fire(
+            {.job_id = job, .transition = "pick", .actor_id = poster, .worker_id = first})) ==
+        "offer_not_found");
+  f.clock->advance_ms(kMillisecondsPerHour);  // the deadline passes; its timer is not run
+  CHECK(detail(f.fire(job, "early", poster)) == "deadline_passed");
+  REQUIRE(f.fire(job, "late", poster).ok());
+  REQUIRE(
+      f.engine->fire({.job_id = job, .transition = "pick", .actor_id = poster, .worker_id = second})
+          .ok());
+  REQUIRE(f.fire(job, "lock_nothing", second).ok());  // a stake of nothing locks nothing
+  CHECK(f.engine->balances(p.market, second)->stake_locked_minor == 0);
+  f.verify();
+}
+
+TEST_CASE("probe: a stored job whose lifecycle is no longer registered") {
+  Probe p;
+  SweepFixture& f = p.f;
+  const PartyId poster = p.member(1000, 0, 0);
+  const PartyId worker = p.member(0, 0, 50);
+  const JobId job = p.post(poster);
+  f.reopen();  // registers the gig lifecycle again, not the probe
+  CHECK(detail(f.engine->job_as_seen_by(job, JobViewer::of_party(worker))) == "unknown_lifecycle");
+  CHECK(detail(f.engine->jobs_as_seen_by({.market_id = p.market}, JobViewer{})) ==
+        "unknown_lifecycle");
+  CHECK(detail(f.fire(job, "take", worker)) == "unknown_lifecycle");
+  CHECK(detail(f.engine->create_job(
+            {.market_id = p.market, .poster_id = poster, .amount_minor = 10})) ==
+        "unknown_lifecycle");
+  CHECK(detail(f.engine->submit_offer({.job_id = job, .party_id = worker})) == "wrong_state");
+  CHECK(f.engine->job(job)->state == "open");
   f.verify();
 }
 

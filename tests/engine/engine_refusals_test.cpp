@@ -296,5 +296,39 @@ TEST_CASE("refusals: identity checks a market turns off, every profile field, fe
   f.verify();
 }
 
+TEST_CASE("edges: a fee of the whole amount, no payload limit, a minimum work timeout") {
+  EngineFixture f;
+  MarketConfig config = gig_market("all_fee", kMillisecondsPerHour);
+  config.fees.platform_fee_bps = 10'000;
+  config.limits.payload_bytes_max = 0;  // no limit
+  config.limits.work_timeout_min_ms = 1000;
+  const MarketId market = f.engine->create_market(config).value().id;
+  Party row;
+  row.market_id = market;
+  const PartyId poster = f.engine->register_party(row).value().id;
+  const PartyId worker = f.engine->register_party(row).value().id;
+  REQUIRE(f.engine->deposit({.market_id = market, .party_id = poster, .amount_minor = 100}).ok());
+  CHECK(detail(f.engine->create_job({.market_id = market,
+                                     .poster_id = poster,
+                                     .amount_minor = 100,
+                                     .work_timeout_ms = 500})) == "work_timeout_out_of_range");
+  const Result<JobOutcome> created =
+      f.engine->create_job({.market_id = market,
+                            .poster_id = poster,
+                            .amount_minor = 100,
+                            .work_timeout_ms = 1000,
+                            .payload_json = "\"" + std::string(70 * 1024, 'x') + "\""});
+  REQUIRE_MESSAGE(created.ok(), created.status().to_string());
+  const JobId job = created->job.id;
+  REQUIRE(f.fire(job, "accept", worker).ok());
+  REQUIRE(f.fire(job, "submit", worker).ok());
+  REQUIRE(f.fire(job, "approve", poster).ok());  // all of it is the platform's: nothing settles
+  const Balances paid = f.engine->balances(market, worker).value();
+  CHECK(paid.available_minor == 0);
+  CHECK(paid.pending_minor == 0);
+  CHECK(f.engine->next_due_at_ms().value() == std::nullopt);
+  f.verify();
+}
+
 }  // namespace
 }  // namespace mc::test

@@ -112,11 +112,11 @@ TEST_CASE("idempotency records that no longer decode are refused on replay") {
     CHECK_MESSAGE(status.detail() == "bad_idempotency_record", status.to_string());
     CHECK(status.code() == Code::data_loss);
   };
-  for (const char* bad : {"not json", "{}", R"({"transfer_id":1})"}) {
+  for (const char* bad : {"not json", "{}", R"({"transfer_id":"x"})", R"({"transfer_id":1})"}) {
     damage("deposit", bad);
     refused(f.engine->deposit(deposit).status());
   }
-  for (const char* bad : {"[", "{}", R"({"job_id":1})"}) {
+  for (const char* bad : {"[", "{}", R"({"job_id":1})", R"({"job_id":1,"fired":5})"}) {
     damage("create", bad);
     refused(f.engine->create_job(create).status());
     damage("submit", bad);
@@ -125,6 +125,29 @@ TEST_CASE("idempotency records that no longer decode are refused on replay") {
   damage("dispute", "{");
   refused(f.engine->open_dispute(job, worker, "unpaid", dispute_key).status());
   CHECK(f.balances(poster).available_minor == before.available_minor);
+  f.verify();
+}
+
+TEST_CASE("statement sweep: opening an engine that verifies its ledger") {
+  if (!sweeps_supported()) return;
+  SweepFixture f;
+  f.party(100);
+  f.engine.reset();
+  for (int64_t n = 1;; ++n) {
+    REQUIRE(n < 1000);
+    store::testing::StatementFaults faults(n);
+    Result<std::unique_ptr<Engine>> opened = Engine::open(
+        {.database_path = f.database().string(), .clock = f.clock, .verify_ledger_at_open = true});
+    if (!faults.fired()) {
+      REQUIRE_MESSAGE(opened.ok(), opened.status().to_string());
+      break;
+    }
+    INFO("fault at statement ", n, " (", faults.fired_at(), ")");
+    REQUIRE_FALSE(opened.ok());
+    const std::string why(opened.status().detail());
+    CHECK((why == "store_open_failed" || why == "store_unavailable"));
+  }
+  f.reopen();
   f.verify();
 }
 
