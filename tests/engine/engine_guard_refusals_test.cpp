@@ -113,12 +113,39 @@ LifecycleDefinition probe_lifecycle() {
            {{.kind = GuardKind::party_opted_into_role, .role = Role::evaluator}}),
       step("system_capability", {"open"}, "open", {Role::system},
            {{.kind = GuardKind::actor_has_capability}}),
-      step("judged", {"open"}, "done", {Role::judge}),
+      step("judged", {"open", "working"}, "done", {Role::judge}),
+      step("in_time", {"working"}, "working", {Role::worker}, {{.kind = GuardKind::before_expiry}}),
+      step("dispute", {"working"}, "working", {Role::worker}),
       pay_now,
       system_take,
       unslot,
       draw,
       effect_step("lock_nothing", {Role::worker}, {.kind = EffectKind::lock_stake}),
+      effect_step("lock_system", {Role::worker},
+                  {.kind = EffectKind::lock_stake, .role = Role::system, .fixed_minor = 1}),
+      effect_step("lock_platform", {Role::worker},
+                  {.kind = EffectKind::lock_stake, .role = Role::platform, .fixed_minor = 1}),
+      effect_step("lock_candidate", {Role::worker},
+                  {.kind = EffectKind::lock_stake, .role = Role::candidate, .fixed_minor = 1}),
+      effect_step("lock_judge", {Role::worker},
+                  {.kind = EffectKind::lock_stake, .role = Role::judge, .fixed_minor = 1}),
+      effect_step("slash_evaluator", {Role::poster},
+                  {.kind = EffectKind::slash_stake, .role = Role::evaluator}),
+      effect_step(
+          "slash_to_evaluator", {Role::poster},
+          {.kind = EffectKind::slash_stake, .role = Role::worker, .beneficiary = Role::evaluator}),
+      effect_step("award_evaluator", {Role::poster},
+                  {.kind = EffectKind::award_dispute_deposit, .role = Role::evaluator}),
+      effect_step("award_to_evaluator", {Role::poster},
+                  {.kind = EffectKind::award_dispute_deposit,
+                   .role = Role::poster,
+                   .beneficiary = Role::evaluator}),
+      step("system_tier", {"open"}, "open", {Role::system},
+           {{.kind = GuardKind::actor_tier_allows_amount, .name = "max_minor"}}),
+      step("system_reputation", {"open"}, "open", {Role::system},
+           {{.kind = GuardKind::actor_reputation_at_least, .value = 1}}),
+      step("system_kyc", {"open"}, "open", {Role::system},
+           {{.kind = GuardKind::actor_kyc_verified}}),
       step("early", {"open"}, "open", {Role::poster}, {{.kind = GuardKind::before_deadline}}),
   };
   def.transitions.insert(def.transitions.end(), effects.begin(), effects.end());
@@ -310,6 +337,70 @@ TEST_CASE("probe: a stored job whose lifecycle is no longer registered") {
         "unknown_lifecycle");
   CHECK(detail(f.engine->submit_offer({.job_id = job, .party_id = worker})) == "wrong_state");
   CHECK(f.engine->job(job)->state == "open");
+  f.verify();
+}
+
+TEST_CASE("probe: roles no party plays, guards without an actor, no tier") {
+  Probe p;
+  SweepFixture& f = p.f;
+  const PartyId poster = p.member(1000, 0, 0);
+  const PartyId worker = p.member(20, 10, 100);
+  const PartyId untiered = p.member(0, 0, -5);  // below every tier's rep_min
+  const JobId job = p.post(poster);
+  for (const char* guarded : {"system_tier", "system_reputation", "system_kyc"}) {
+    CHECK_MESSAGE(detail(f.fire(job, guarded, std::nullopt)) == "actor_required", guarded);
+  }
+  CHECK(f.fire(job, "tier", untiered).status().detail() == "role_not_allowed");  // poster only
+  const JobId own = p.post(p.member(1000, 0, -5));
+  CHECK(f.fire(own, "tier", f.engine->job(own)->poster_id).ok());  // no tier applies
+  MarketConfig untiered_market = gig_market("probe_untiered");
+  untiered_market.lifecycle = "probe";
+  untiered_market.config_json = R"({"tiers":"none"})";  // not a table: no tiers
+  const MarketId other = f.engine->create_market(untiered_market).value().id;
+  Party row;
+  row.market_id = other;
+  const PartyId other_poster = f.engine->register_party(row).value().id;
+  REQUIRE(
+      f.engine->deposit({.market_id = other, .party_id = other_poster, .amount_minor = 100}).ok());
+  const JobId other_job =
+      f.engine->create_job({.market_id = other, .poster_id = other_poster, .amount_minor = 100})
+          .value()
+          .job.id;
+  CHECK(f.fire(other_job, "tier", other_poster).ok());
+  REQUIRE(f.fire(job, "take", worker).ok());
+  for (const char* unplayed : {"lock_system", "lock_platform", "slash_evaluator",
+                               "slash_to_evaluator", "award_evaluator"}) {
+    const Result<JobOutcome> fired = f.fire(job, unplayed, unplayed[0] == 'l' ? worker : poster);
+    CHECK_MESSAGE(fired.status().detail() == "role_unassigned", unplayed);
+  }
+  REQUIRE(f.fire(job, "lock_candidate", worker).ok());  // the actor plays the candidate
+  REQUIRE(f.fire(job, "lock_judge", worker).ok());      // and the judge, for an effect
+  CHECK(f.engine->balances(p.market, worker)->stake_locked_minor == 2);
+  REQUIRE(f.fire(job, "deposit", worker).ok());
+  CHECK(f.fire(job, "award_to_evaluator", poster).status().detail() == "role_unassigned");
+  CHECK(f.engine->balances(p.market, worker)->available_minor == 15);
+  f.verify();
+}
+
+TEST_CASE("probe: no deadline, no timer in the state, a judge-only transition") {
+  Probe p;
+  SweepFixture& f = p.f;
+  const PartyId poster = p.member(1000, 0, 0);
+  const PartyId worker = p.member(0, 0, 50);
+  const PartyId judge = p.member(0, 0, 50);
+  const JobId job = p.post(poster);  // no deadline, no work timeout
+  REQUIRE(f.fire(job, "early", poster).ok());
+  REQUIRE(f.fire(job, "take", worker).ok());
+  CHECK(!f.engine->job(job)->expires_at_ms);  // no timer of "working" applies
+  REQUIRE(f.fire(job, "in_time", worker).ok());
+  const Result<Dispute> dispute = f.engine->open_dispute(job, worker, "stuck");
+  REQUIRE_MESSAGE(dispute.ok(), dispute.status().to_string());
+  CHECK(detail(f.fire(job, "judged", judge)) == "role_not_allowed");  // not on the panel
+  REQUIRE(f.engine->join_dispute(dispute->id, judge).ok());
+  REQUIRE(f.fire(job, "judged", judge).ok());
+  CHECK(f.engine->job(job)->state == "done");
+  CHECK(f.engine->dispute(dispute->id)->status == "closed");
+  CHECK(detail(f.fire(job, "judged", judge)) == "wrong_state");
   f.verify();
 }
 
