@@ -112,11 +112,19 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-EngineFixture::EngineFixture(int64_t settlement_hold_ms)
-    : clock(std::make_shared<ManualClock>(kStartMs)) {
+EngineFixture::EngineFixture(int64_t settlement_hold_ms, bool speculative_batches)
+    : clock(std::make_shared<ManualClock>(kStartMs)), speculative_batches_(speculative_batches) {
+  open_engine();
+  auto created = engine->create_market(gig_market("gig", settlement_hold_ms));
+  REQUIRE_MESSAGE(created.ok(), created.status().to_string());
+  market = created.value();
+}
+
+void EngineFixture::open_engine() {
   auto opened = Engine::open({.database_path = database_location(dir.path("market.db")),
                               .clock = clock,
-                              .durability = Durability::normal});
+                              .durability = Durability::normal,
+                              .speculative_batches = speculative_batches_});
   REQUIRE_MESSAGE(opened.ok(), opened.status().to_string());
   engine = std::move(opened).value();
   REQUIRE(engine->register_lifecycle(gig_lifecycle()).ok());
@@ -130,9 +138,11 @@ EngineFixture::EngineFixture(int64_t settlement_hold_ms)
                     return ok_status();
                   })
               .ok());
-  auto created = engine->create_market(gig_market("gig", settlement_hold_ms));
-  REQUIRE_MESSAGE(created.ok(), created.status().to_string());
-  market = created.value();
+}
+
+void EngineFixture::reopen() {
+  engine.reset();
+  open_engine();
 }
 
 PartyId EngineFixture::party(int64_t available_minor, int64_t promo_minor, int64_t reputation) {

@@ -50,7 +50,9 @@ class TempDir {
 };
 
 struct EngineFixture {
-  explicit EngineFixture(int64_t settlement_hold_ms = 0);
+  // `speculative_batches` as EngineOptions::speculative_batches (the statement fault sweeps
+  // turn it off, so a unit failed by an injected fault is not run again without it).
+  explicit EngineFixture(int64_t settlement_hold_ms = 0, bool speculative_batches = true);
 
   // Registers a party in the market and deposits `available_minor` (if > 0).
   PartyId party(int64_t available_minor = 0, int64_t promo_minor = 0, int64_t reputation = 0);
@@ -60,12 +62,21 @@ struct EngineFixture {
   Balances balances(PartyId party);
   // REQUIREs verify_ledger() to report a consistent ledger.
   void verify();
+  // The SQLite file of the engine (on PostgreSQL, the name of its schema's file).
+  std::filesystem::path database_file() const { return dir.path("market.db"); }
+  // Drops the engine and opens the same database again (as the constructor did, gig lifecycle
+  // and guard registered): caches start cold.
+  void reopen();
   int64_t event_count();
 
   TempDir dir;
   std::shared_ptr<ManualClock> clock;
   std::unique_ptr<Engine> engine;
   Market market;
+
+ private:
+  void open_engine();
+  bool speculative_batches_ = true;
 };
 
 }  // namespace mc::test

@@ -1,7 +1,10 @@
 // Connection and Statement: the only place that calls the sqlite3 C API directly.
 #include "store/sqlite/connection.h"
 
+#include <string>
 #include <utility>
+
+#include "store/sqlite/statement_fault.h"
 
 namespace mc::store::sqlite {
 
@@ -104,6 +107,13 @@ Statement& Statement::bind_null(int index) {
 Result<bool> Statement::step() {
   sqlite3* db = sqlite3_db_handle(stmt_);
   if (bind_rc_ != SQLITE_OK) return sqlite_status(db, bind_rc_, "bind");
+  if (statement_fault_hook_installed()) {
+    const std::string_view sql = sqlite3_sql(stmt_);
+    const int injected = statement_fault(StatementPhase::step, sql);
+    if (injected != SQLITE_OK) {
+      return sqlite_status(nullptr, injected, std::string(sql) + " (injected fault)");
+    }
+  }
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -176,6 +186,12 @@ Connection::~Connection() {
 }
 
 Result<Statement> Connection::prepare(std::string_view sql) {
+  if (statement_fault_hook_installed()) {
+    const int injected = statement_fault(StatementPhase::prepare, sql);
+    if (injected != SQLITE_OK) {
+      return sqlite_status(nullptr, injected, "prepare " + std::string(sql) + " (injected fault)");
+    }
+  }
   auto found = cache_.find(sql);
   if (found != cache_.end() && !found->second->in_use) {
     found->second->in_use = true;
