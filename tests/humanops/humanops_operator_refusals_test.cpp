@@ -222,3 +222,80 @@ TEST_CASE("humanops operator refusals: a verifier's confidence out of range is m
   CHECK(m.service->verify_pending(&verifier, 1).value() == 0);
   m.check_conservation();
 }
+
+TEST_CASE("humanops operator refusals: KYC answers, the clock past a deadline, pages") {
+  Market m;
+  const mc::PartyId agent = m.agent(1'000'000);
+  const mc::PartyId jane = m.op("op_jane");
+  // KYC: a verified operator is not asked again; an answer that is no KYC status is not stored.
+  auto kyc = std::make_shared<ScriptedKyc>();
+  kyc->answer = "SUSPENDED";
+  ho::Service with_kyc(*m.s.engine, m.s.market, m.keys, {.kyc = kyc});
+  REQUIRE(m.s.engine->update_party_fields({.id = jane, .kyc_status = std::string("PENDING")}).ok());
+  const mc::Job first = m.create(agent, m.physical());
+  CHECK(refusal(with_kyc.accept(jane, ho::task_id(first.id))) == "kyc_required/");
+  CHECK(m.s.engine->party(jane)->kyc_status == "PENDING");
+  kyc->answer = "REJECTED";
+  CHECK(refusal(with_kyc.accept(jane, ho::task_id(first.id))) == "kyc_required/");
+  CHECK(m.s.engine->party(jane)->kyc_status == "REJECTED");
+  kyc->answer = "VERIFIED";
+  REQUIRE(with_kyc.accept(jane, ho::task_id(first.id)).ok());
+  const mc::Job second = m.create(agent, m.physical());
+  kyc->answer = "PENDING";  // not asked: the operator is VERIFIED now
+  REQUIRE(with_kyc.accept(jane, ho::task_id(second.id)).ok());
+  CHECK(m.s.engine->party(jane)->kyc_status == "VERIFIED");
+
+  // Browse pages: offset and limit; the clock past a deadline before its timer ran: 410.
+  const mc::Job a = m.create(agent, m.physical());
+  const mc::Job b = m.create(agent, m.physical());
+  ho::TaskPage page = m.service->available_tasks({.limit = 1, .offset = 1}).value();
+  CHECK(page.total == 2);
+  REQUIRE(page.tasks.size() == 1);
+  CHECK(page.tasks[0].id == a.id);  // newest first
+  CHECK(m.service->tasks(agent, {.limit = 1})->tasks.size() == 1);
+  m.s.clock->advance_ms(3 * kDay);
+  CHECK(refusal(m.service->accept(jane, ho::task_id(b.id))) == "task_expired/");
+  CHECK(m.s.job(b.id).state == "PENDING");  // the timer has not run yet
+  m.s.advance_ms(0);
+  CHECK(m.s.job(b.id).state == "EXPIRED");
+  m.check_conservation();
+}
+
+TEST_CASE("humanops operator refusals: ten recent tasks, and search over many operators") {
+  Market m;
+  const mc::PartyId agent = m.agent(1'000'000);
+  const mc::PartyId jane = m.op("op_jane");
+  for (int i = 0; i < 11; ++i) {
+    const mc::Job job = m.submitted(agent, jane);
+    REQUIRE(m.service->verify(agent, ho::task_id(job.id), "APPROVE").ok());
+  }
+  const ho::Earnings earnings = m.service->earnings(jane).value();
+  CHECK(earnings.total_earned_minor == 11 * 2500);
+  CHECK(earnings.recent_tasks.size() == 10);
+
+  // At most 50, nearest first; agents and operators without verified KYC are not found.
+  ho::Service live(*m.s.engine, m.s.market, m.keys, {.test_mode = false});
+  REQUIRE(live.register_operator({.external_id = "pending",
+                                  .name = "P",
+                                  .email = "p@x.y",
+                                  .location_json = R"({"lat":0,"lng":0})"})
+              .ok());
+  for (int i = 0; i < 51; ++i) {
+    const std::string id = "near_" + std::to_string(i);
+    const std::string at = R"({"lat":0,"lng":)" + std::to_string(i * 0.001) + "}";
+    REQUIRE(m.service
+                ->register_operator(
+                    {.external_id = id, .name = id, .email = id + "@x.y", .location_json = at})
+                .ok());
+  }
+  const std::vector<ho::Service::NearbyOperator> found =
+      m.service->search_operators(0, 0, std::nullopt, std::nullopt).value();
+  REQUIRE(found.size() == 50);
+  CHECK(found.front().party.external_id == "near_0");
+  CHECK(found.back().party.external_id == "near_49");
+  CHECK(refusal(m.service->search_operators(-91, 0, std::nullopt, std::nullopt)) ==
+        "invalid_value/lat");
+  CHECK(refusal(m.service->search_operators(0, 181, std::nullopt, std::nullopt)) ==
+        "invalid_value/lat");
+  m.check_conservation();
+}

@@ -140,6 +140,7 @@ TEST_CASE("mkt1337 edges: hashes, titles, escrow views and production deposits")
   CHECK(paused.held_minor == 6 * kUsdc);
   REQUIRE(m.service->reject(leader, mk::contract_id(contract.id), "no").ok());
   CHECK(m.service->escrow(mk::lead_id(lead.id))->held_minor == 6 * kUsdc);  // disputed is held
+  CHECK(m.service->accept(doer, mk::lead_id(lead.id)).status().detail() == "already_contracted");
   m.check();
 }
 
@@ -170,7 +171,13 @@ TEST_CASE("mkt1337 edges: proofs by tx hash and video; the webhook on CPR, CPD a
   const mc::Job app = m.lead(leader, 5, 1, "CPD", R"({"download_url":"https://app"})");
   m.fund(app);
   const mc::Job install = m.accept(doer, app);
-  m.prove(doer, install);
+  // An empty tx_hash beside a URL is left out of the proof.
+  CHECK(
+      m.service
+          ->submit_proof(doer, mk::contract_id(install.id), std::string("https://p"), std::string())
+          ->proof_json == R"({"url":"https://p"})");
+  CHECK(m.service->contracts(doer, 1)->size() == 1);
+  CHECK(m.service->contracts(doer, 10)->size() == 3);
   REQUIRE(m.service->reject(leader, mk::contract_id(install.id), "fake").ok());
   // A disputed contract is not completed by the webhook.
   CHECK(signal(m, leader, app, install).status().detail() == "wrong_state");
