@@ -68,3 +68,36 @@ TEST_CASE("aacp edges: settled-state names and the reputation a test agent may c
                 {.agent_id = "5", .owner_address = wallet(5), .name = "a", .reputation = 0})
             ->score == 0);
 }
+
+TEST_CASE("aacp edges: offers — one record per offer; withdrawal while PENDING, repeatable") {
+  Market m;
+  const auto client = m.agent(1, 1000 * kUsdc, 100 * kUsdc);
+  const auto provider = m.agent(2, 0, 200 * kUsdc);
+  const auto evaluator = m.agent(3, 0, 100 * kUsdc, true);
+  const int64_t id = m.job(client, evaluator);
+  // The client cannot offer on its own job.
+  CHECK_FALSE(m.service.submit_offer(wallet(1), id, client, wallet(1)).ok());
+  const aacp::OfferView first = m.service.submit_offer(wallet(2), id, provider, wallet(2)).value();
+  m.s.clock->advance_ms(1000);
+  const aacp::OfferView again = m.service.submit_offer(wallet(2), id, provider, wallet(2)).value();
+  CHECK(again.created_at_ms == first.created_at_ms);
+  CHECK(m.service.offers(id)->size() == 1);
+  const auto stranger = m.agent(4, 0, 200 * kUsdc);
+  CHECK(m.service.withdraw_offer(wallet(4), id, stranger, wallet(4)).status().detail() ==
+        "offer_not_found");
+  REQUIRE(m.service.withdraw_offer(wallet(2), id, provider, wallet(2)).ok());
+  // A repeated withdrawal (a retry) answers the withdrawn offer and changes nothing.
+  CHECK(m.service.withdraw_offer(wallet(2), id, provider, wallet(2))->status == "WITHDRAWN");
+  CHECK(m.service.offers(id)->size() == 1);
+  // A withdrawn agent may offer again: a new PENDING record.
+  CHECK(m.service.submit_offer(wallet(2), id, provider, wallet(2))->status == "PENDING");
+  CHECK(m.service.offers(id)->size() == 2);
+  // Once chosen, the offer is ACCEPTED and can no longer be withdrawn (409).
+  m.ok(m.service.fund(wallet(1), id, kBudget));
+  m.ok(m.service.choose_provider(wallet(1), id, provider));
+  const mc::Status accepted = m.service.withdraw_offer(wallet(2), id, provider, wallet(2)).status();
+  CHECK(accepted.detail() == "offer_not_pending");
+  CHECK(accepted.code() == mc::Code::failed_precondition);
+  CHECK(m.service.job(id)->job.worker_id == m.view(provider).party.id);
+  CHECK(m.house() == 0);
+}

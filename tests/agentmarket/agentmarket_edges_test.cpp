@@ -129,5 +129,10 @@ TEST_CASE("agentmarket edges: task.posted renders only for an overlapping agent 
   CHECK_FALSE(render(hooked, [](Due& d) { d.event.type = "task.accepted"; }));
   CHECK_FALSE(render(hooked, [](Due& d) { d.event.job_id.reset(); }));
   CHECK_FALSE(render(hooked, [](Due& d) { d.endpoint.party_id.reset(); }));
+  // A party of another kind in this market is no agent profile and is not listed.
+  const mc::Party worker =
+      m.s.engine->register_party({.market_id = m.s.market.id, .kind = "worker"}).value();
+  CHECK(m.service->profile(worker.id).status().detail() == "agent_not_found");
+  CHECK(m.service->agents(std::nullopt, 100)->size() == 4);
   m.check_conservation();
 }

@@ -205,8 +205,28 @@ TEST_CASE("mkt1337 edges: a doer paid by a verdict records its payout; judges wh
   REQUIRE(m.service->vote(judges[1], id, "doer").ok());
   REQUIRE(m.s.job(contract.id).state == "resolved_doer");
   CHECK(m.service->account(doer)->completions == 1);
+  // The verdict's rep events: +1 to the doer, −3 to the leader (clamped at 0).
+  const std::vector<mk::RepEvent> lost = m.service->rep_events(leader).value();
+  REQUIRE(lost.size() == 1);
+  CHECK(lost[0].kind == "dispute_lost");
+  CHECK(lost[0].delta == -3);
+  CHECK(m.service->account(leader)->rep_score == 0);
+  CHECK(m.service->rep_events(doer)->back().kind == "dispute_won");
   REQUIRE(m.service->record_payout(leader, cid, tx(90)).ok());
   m.paid_out += 5 * kUsdc;
+  // A second dispute the leader wins: −5 to the doer, +1 to the leader.
+  const mc::Job second_lead = m.lead(leader, 5, 1);
+  m.fund(second_lead);
+  const mc::Job second = m.accept(doer, second_lead);
+  m.prove(doer, second);
+  const std::string second_id =
+      mk::dispute_id(m.service->reject(leader, mk::contract_id(second.id), "no")->id);
+  for (const mc::PartyId judge : judges) REQUIRE(m.service->join(judge, second_id).ok());
+  REQUIRE(m.service->vote(judges[0], second_id, "leader").ok());
+  REQUIRE(m.service->vote(judges[1], second_id, "leader").ok());
+  CHECK(m.service->rep_events(doer)->back().delta == -5);
+  CHECK(m.service->rep_events(leader)->back().kind == "dispute_won");
+  CHECK(m.service->account(leader)->rep_score == 0);  // −3 + 1, clamped
   mc::Job no_worker = contract;
   no_worker.worker_id.reset();
   CHECK_FALSE(m.service->payout_tx_hash(no_worker).value().has_value());
