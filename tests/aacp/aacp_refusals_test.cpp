@@ -5,20 +5,12 @@
 #include <doctest/doctest.h>
 
 #include "aacp_market.h"
+#include "lifecycle/refusal_text.h"
 
+using mc::testing::refusal_text;
 using namespace aacp_test;
 
 namespace {
-
-std::string refusal(const mc::Status& status) {
-  return status.detail() + "/" + status.param();
-}
-
-template <typename T>
-std::string refusal(const mc::Result<T>& result) {
-  REQUIRE_FALSE(result.ok());
-  return refusal(result.status());
-}
 
 aacp::MoneyRequest money(int id, int64_t amount, std::string owner = "") {
   return {.agent_id = std::to_string(id),
@@ -31,7 +23,7 @@ aacp::MoneyRequest money(int id, int64_t amount, std::string owner = "") {
 TEST_CASE("aacp refusals: registration, agent ids and addresses") {
   Market m;
   auto reg = [&](const std::string& caller, aacp::NewAgent agent) {
-    return refusal(m.service.register_agent(caller, agent));
+    return refusal_text(m.service.register_agent(caller, agent));
   };
   const std::string w1 = wallet(1);
   CHECK(reg(w1, {.agent_id = "", .owner_address = w1, .name = "a"}) == "missing_param/agentId");
@@ -48,8 +40,8 @@ TEST_CASE("aacp refusals: registration, agent ids and addresses") {
   CHECK(reg(wallet(2), {.agent_id = "1", .owner_address = w1, .name = "a"}) == "not_nft_holder/");
   CHECK(reg(w1, {.agent_id = "1", .owner_address = w1, .name = "a", .reputation = 101}) ==
         "invalid_value/reputation");
-  CHECK(refusal(m.service.agent("1")) == "agent_not_found/");
-  CHECK(refusal(m.service.agent("x")) == "invalid_value/agentId");
+  CHECK(refusal_text(m.service.agent("1")) == "agent_not_found/");
+  CHECK(refusal_text(m.service.agent("x")) == "invalid_value/agentId");
 
   // A new agent starts at 70; its holder registers it again to rename it and opt in.
   const aacp::AgentView first =
@@ -77,20 +69,21 @@ TEST_CASE("aacp refusals: deposits and withdrawals by the holder only, of positi
   m.agent(2, 0, 0);
   const auto pool = aacp::Purse::pool;
   const auto balance = aacp::Purse::balance;
-  CHECK(refusal(m.service.deposit(wallet(2), pool, money(1, kUsdc))) == "not_nft_holder/");
-  CHECK(refusal(m.service.deposit(wallet(1), pool, money(1, kUsdc, wallet(2)))) ==
+  CHECK(refusal_text(m.service.deposit(wallet(2), pool, money(1, kUsdc))) == "not_nft_holder/");
+  CHECK(refusal_text(m.service.deposit(wallet(1), pool, money(1, kUsdc, wallet(2)))) ==
         "not_nft_holder/");
-  CHECK(refusal(m.service.deposit(wallet(1), pool, money(1, kUsdc, "0x1"))) ==
+  CHECK(refusal_text(m.service.deposit(wallet(1), pool, money(1, kUsdc, "0x1"))) ==
         "bad_address/ownerAddress");
-  CHECK(refusal(m.service.deposit(wallet(1), pool, money(1, 0))) == "amount_not_positive/amount");
+  CHECK(refusal_text(m.service.deposit(wallet(1), pool, money(1, 0))) ==
+        "amount_not_positive/amount");
   aacp::MoneyRequest long_hash = money(1, kUsdc);
   long_hash.tx_hash = std::string(101, 'h');
-  CHECK(refusal(m.service.deposit(wallet(1), balance, long_hash)) == "invalid_value/txHash");
-  CHECK(refusal(m.service.deposit(wallet(1), balance, money(3, kUsdc))) == "agent_not_found/");
-  CHECK(refusal(m.service.withdraw(wallet(2), balance, money(1, kUsdc))) == "not_nft_holder/");
-  CHECK(refusal(m.service.withdraw(wallet(1), balance, money(1, kUsdc, wallet(2)))) ==
+  CHECK(refusal_text(m.service.deposit(wallet(1), balance, long_hash)) == "invalid_value/txHash");
+  CHECK(refusal_text(m.service.deposit(wallet(1), balance, money(3, kUsdc))) == "agent_not_found/");
+  CHECK(refusal_text(m.service.withdraw(wallet(2), balance, money(1, kUsdc))) == "not_nft_holder/");
+  CHECK(refusal_text(m.service.withdraw(wallet(1), balance, money(1, kUsdc, wallet(2)))) ==
         "not_nft_holder/");
-  CHECK(refusal(m.service.withdraw(wallet(1), balance, money(1, -1))) ==
+  CHECK(refusal_text(m.service.withdraw(wallet(1), balance, money(1, -1))) ==
         "amount_not_positive/amount");
   CHECK(m.service.withdraw(wallet(1), balance, money(1, 11 * kUsdc)).status().detail() ==
         "insufficient_funds");
@@ -106,7 +99,7 @@ TEST_CASE("aacp refusals: deposits and withdrawals by the holder only, of positi
   CHECK(b.stake_minor == 15 * kUsdc);
   // Production without a chain cannot confirm a deposit.
   aacp::Service live(*m.s.engine, m.s.market, {.test_mode = false});
-  CHECK(refusal(live.deposit(wallet(1), balance, hashed)) == "chain_unavailable/");
+  CHECK(refusal_text(live.deposit(wallet(1), balance, hashed)) == "chain_unavailable/");
   CHECK(m.house() == 0);
 }
 
@@ -122,7 +115,7 @@ TEST_CASE("aacp refusals: job fields, the budget guard and the roles of each cal
                      .deadline_s = kDeadlineS,
                      .strategy_type = "PROGRAM"};
     change(job);
-    return refusal(m.service.create_job(wallet(1), job));
+    return refusal_text(m.service.create_job(wallet(1), job));
   };
   CHECK(create([](aacp::NewJob& j) { j.evaluator_id = "99"; }) == "agent_not_found/");
   CHECK(create([](aacp::NewJob& j) { j.budget_minor = 0; }) == "amount_not_positive/budget");
@@ -146,22 +139,25 @@ TEST_CASE("aacp refusals: job fields, the budget guard and the roles of each cal
         "invalid_value/strategyType");
 
   const int64_t id = m.job(client, evaluator);
-  CHECK(refusal(m.service.fund(wallet(1), id, kBudget + 1)) == "budget_mismatch/");
-  CHECK(refusal(m.service.fund(wallet(1), 9999, kBudget)) == "job_not_found/");
-  CHECK(refusal(m.service.fund(wallet(2), id, std::nullopt)) == "role_not_allowed/");
-  CHECK(refusal(m.service.fund("0xnope", id, std::nullopt)) == "bad_address/X-Wallet-Address");
-  CHECK(refusal(m.service.submit(wallet(2), id, "")) == "missing_param/deliverableHash");
+  CHECK(refusal_text(m.service.fund(wallet(1), id, kBudget + 1)) == "budget_mismatch/");
+  CHECK(refusal_text(m.service.fund(wallet(1), 9999, kBudget)) == "job_not_found/");
+  CHECK(refusal_text(m.service.fund(wallet(2), id, std::nullopt)) == "role_not_allowed/");
+  CHECK(refusal_text(m.service.fund("0xnope", id, std::nullopt)) == "bad_address/X-Wallet-Address");
+  CHECK(refusal_text(m.service.submit(wallet(2), id, "")) == "missing_param/deliverableHash");
   // Nobody is the provider yet: the provider's verbs are nobody's.
-  CHECK(refusal(m.service.submit(wallet(2), id, "0xd")) == "role_not_allowed/");
-  CHECK(refusal(m.service.choose_provider(wallet(1), id, "77")) == "agent_not_found/");
-  CHECK(refusal(m.service.claim_refund(wallet(42), id)) == "wrong_state/");
+  CHECK(refusal_text(m.service.submit(wallet(2), id, "0xd")) == "role_not_allowed/");
+  CHECK(refusal_text(m.service.choose_provider(wallet(1), id, "77")) == "agent_not_found/");
+  CHECK(refusal_text(m.service.claim_refund(wallet(42), id)) == "wrong_state/");
   m.ok(m.service.fund(wallet(1), id, kBudget));
 
   // Offers: the holder's address, an existing job; withdrawal while PENDING.
-  CHECK(refusal(m.service.submit_offer(wallet(2), id, provider, wallet(3))) == "not_nft_holder/");
-  CHECK(refusal(m.service.submit_offer(wallet(2), 9999, provider, wallet(2))) == "job_not_found/");
-  CHECK(refusal(m.service.withdraw_offer(wallet(2), id, provider, wallet(3))) == "not_nft_holder/");
-  CHECK(refusal(m.service.withdraw_offer(wallet(2), 9999, provider, wallet(2))) ==
+  CHECK(refusal_text(m.service.submit_offer(wallet(2), id, provider, wallet(3))) ==
+        "not_nft_holder/");
+  CHECK(refusal_text(m.service.submit_offer(wallet(2), 9999, provider, wallet(2))) ==
+        "job_not_found/");
+  CHECK(refusal_text(m.service.withdraw_offer(wallet(2), id, provider, wallet(3))) ==
+        "not_nft_holder/");
+  CHECK(refusal_text(m.service.withdraw_offer(wallet(2), 9999, provider, wallet(2))) ==
         "job_not_found/");
   REQUIRE(m.service.submit_offer(wallet(2), id, provider, wallet(2)).ok());
   const aacp::OfferView withdrawn =
@@ -170,7 +166,7 @@ TEST_CASE("aacp refusals: job fields, the budget guard and the roles of each cal
   const std::vector<aacp::OfferView> offers = m.service.offers(id).value();
   REQUIRE(offers.size() == 1);
   CHECK(offers[0].status == "WITHDRAWN");
-  CHECK(refusal(m.service.offers(9999)) == "job_not_found/");
+  CHECK(refusal_text(m.service.offers(9999)) == "job_not_found/");
   CHECK(m.house() == 0);
 }
 
@@ -181,20 +177,21 @@ TEST_CASE("aacp refusals: snapshots only on CEX_CAPITAL jobs, by the provider, w
   const auto evaluator = m.agent(3, 0, 100 * kUsdc, true);
   const aacp::Snapshot good{.reported_value_minor = kUsdc, .tx_hash = "0xabc"};
   const int64_t program = m.job(client, evaluator);
-  CHECK(refusal(m.service.report_snapshot(wallet(2), program, good)) == "not_cex_capital/");
-  CHECK(refusal(m.service.report_snapshot(wallet(2), 9999, good)) == "job_not_found/");
-  CHECK(refusal(m.service.report_snapshot("0x", program, good)) == "bad_address/X-Wallet-Address");
+  CHECK(refusal_text(m.service.report_snapshot(wallet(2), program, good)) == "not_cex_capital/");
+  CHECK(refusal_text(m.service.report_snapshot(wallet(2), 9999, good)) == "job_not_found/");
+  CHECK(refusal_text(m.service.report_snapshot("0x", program, good)) ==
+        "bad_address/X-Wallet-Address");
 
   const int64_t id = m.job(client, evaluator, "CEX_CAPITAL");
   CHECK(m.service.snapshots(id)->empty());  // no provider yet
-  CHECK(refusal(m.service.report_snapshot(wallet(2), id, good)) == "role_not_allowed/");
+  CHECK(refusal_text(m.service.report_snapshot(wallet(2), id, good)) == "role_not_allowed/");
   m.ok(m.service.fund(wallet(1), id, kBudget));
   REQUIRE(m.service.submit_offer(wallet(2), id, provider, wallet(2)).ok());
   m.ok(m.service.choose_provider(wallet(1), id, provider));
   auto bad = [&](auto change) {
     aacp::Snapshot snapshot = good;
     change(snapshot);
-    return refusal(m.service.report_snapshot(wallet(2), id, snapshot));
+    return refusal_text(m.service.report_snapshot(wallet(2), id, snapshot));
   };
   CHECK(bad([](aacp::Snapshot& s) { s.reported_value_minor = -1; }) ==
         "invalid_value/reportedValue");
@@ -209,7 +206,7 @@ TEST_CASE("aacp refusals: snapshots only on CEX_CAPITAL jobs, by the provider, w
   CHECK(m.service.snapshots(id)->empty());
   m.ok(m.service.submit(wallet(2), id, "0xdeliverable"));
   m.ok(m.service.evaluate(wallet(3), id, false));
-  CHECK(refusal(m.service.report_snapshot(wallet(2), id, good)) == "wrong_state/");
+  CHECK(refusal_text(m.service.report_snapshot(wallet(2), id, good)) == "wrong_state/");
   const aacp::JobView rejected = m.service.job(id).value();
   CHECK(rejected.status == "REJECTED");
   REQUIRE(rejected.passed);
@@ -227,26 +224,28 @@ TEST_CASE("aacp refusals: disputes — reasons, votes, salts and unknown dispute
   const auto judge = m.agent(11, 0, 20 * kUsdc);
   const int64_t id = m.submitted(client, provider, evaluator);
   CHECK_FALSE(m.service.dispute_of_job(id).value().has_value());
-  CHECK(refusal(m.service.dispute_of_job(9999)) == "job_not_found/");
+  CHECK(refusal_text(m.service.dispute_of_job(9999)) == "job_not_found/");
   m.ok(m.service.evaluate(wallet(3), id, true));
-  CHECK(refusal(m.service.open_dispute(wallet(1), id, client, "")) == "missing_param/reason");
-  CHECK(refusal(m.service.open_dispute(wallet(1), id, client, std::string(2001, 'r'))) ==
+  CHECK(refusal_text(m.service.open_dispute(wallet(1), id, client, "")) == "missing_param/reason");
+  CHECK(refusal_text(m.service.open_dispute(wallet(1), id, client, std::string(2001, 'r'))) ==
         "invalid_value/reason");
-  CHECK(refusal(m.service.open_dispute(wallet(2), id, client, "x")) == "not_nft_holder/");
-  CHECK(refusal(m.service.open_dispute(wallet(1), 9999, client, "x")) == "job_not_found/");
-  CHECK(refusal(m.service.dispute(424242)) == "dispute_not_found/");
+  CHECK(refusal_text(m.service.open_dispute(wallet(2), id, client, "x")) == "not_nft_holder/");
+  CHECK(refusal_text(m.service.open_dispute(wallet(1), 9999, client, "x")) == "job_not_found/");
+  CHECK(refusal_text(m.service.dispute(424242)) == "dispute_not_found/");
   const aacp::DisputeView opened = m.service.open_dispute(wallet(1), id, client, "bad").value();
   const int64_t dispute = opened.dispute.id;
   CHECK(opened.filed_by_agent_id == client);
   CHECK(opened.deposit_minor == 5 * kUsdc);
   CHECK(opened.reveal_deadline_s - opened.commit_deadline_s == 24 * 3600);
-  CHECK(refusal(m.service.commit_vote(wallet(11), 424242, judge, "0x00")) == "dispute_not_found/");
-  CHECK(refusal(m.service.commit_vote(wallet(1), dispute, judge, "0x00")) == "not_nft_holder/");
-  CHECK(refusal(m.service.reveal_vote(wallet(11), dispute, judge, "MAYBE", "s")) ==
+  CHECK(refusal_text(m.service.commit_vote(wallet(11), 424242, judge, "0x00")) ==
+        "dispute_not_found/");
+  CHECK(refusal_text(m.service.commit_vote(wallet(1), dispute, judge, "0x00")) ==
+        "not_nft_holder/");
+  CHECK(refusal_text(m.service.reveal_vote(wallet(11), dispute, judge, "MAYBE", "s")) ==
         "bad_vote/vote");
-  CHECK(refusal(m.service.reveal_vote(wallet(11), dispute, judge, "CLIENT", "")) ==
+  CHECK(refusal_text(m.service.reveal_vote(wallet(11), dispute, judge, "CLIENT", "")) ==
         "missing_param/salt");
-  CHECK(refusal(m.service.reveal_vote(wallet(11), 424242, judge, "CLIENT", "s")) ==
+  CHECK(refusal_text(m.service.reveal_vote(wallet(11), 424242, judge, "CLIENT", "s")) ==
         "dispute_not_found/");
   REQUIRE(
       m.service.commit_vote(wallet(11), dispute, judge, aacp::Service::commitment("CLIENT", "s"))
@@ -265,11 +264,11 @@ TEST_CASE("aacp refusals: list filters and pages") {
   const auto evaluator = m.agent(3, 0, 100 * kUsdc, true);
   m.job(client, evaluator);
   m.job(client, evaluator, "RUBRIC");
-  CHECK(refusal(m.service.jobs({.status = std::string("LOST")})) == "invalid_value/status");
-  CHECK(refusal(m.service.jobs({.strategy_type = std::string("X")})) ==
+  CHECK(refusal_text(m.service.jobs({.status = std::string("LOST")})) == "invalid_value/status");
+  CHECK(refusal_text(m.service.jobs({.strategy_type = std::string("X")})) ==
         "invalid_value/strategyType");
-  CHECK(refusal(m.service.jobs({.page = 0})) == "invalid_value/page");
-  CHECK(refusal(m.service.jobs({.limit = 0})) == "invalid_value/limit");
+  CHECK(refusal_text(m.service.jobs({.page = 0})) == "invalid_value/page");
+  CHECK(refusal_text(m.service.jobs({.limit = 0})) == "invalid_value/limit");
   CHECK(m.service.jobs({.client_id = std::string("404")})->total == 0);
   CHECK(m.service.jobs({.evaluator_id = evaluator})->total == 2);
   CHECK(m.service.jobs({.evaluator_id = client})->total == 0);

@@ -6,28 +6,16 @@
 #include <doctest/doctest.h>
 
 #include "agentmarket_market.h"
+#include "lifecycle/refusal_text.h"
 
+using mc::testing::refusal_text;
 using namespace agentmarket_test;
-
-namespace {
-
-std::string refusal(const mc::Status& status) {
-  return status.detail() + "/" + status.param();
-}
-
-template <typename T>
-std::string refusal(const mc::Result<T>& result) {
-  REQUIRE_FALSE(result.ok());
-  return refusal(result.status());
-}
-
-}  // namespace
 
 TEST_CASE("agentmarket refusals: every bound of an agent, checked before anything is written") {
   Market m;
   auto reg = [&](am::NewAgent agent) {
     if (agent.name.empty()) agent.name = "Bot";
-    return refusal(m.service->register_agent(agent));
+    return refusal_text(m.service->register_agent(agent));
   };
   CHECK(reg({.name = std::string(101, 'n')}) == "invalid_value/name");
   CHECK(reg({.name = "\xc0\xaf"}) == "invalid_value/name");  // overlong: not UTF-8
@@ -49,8 +37,9 @@ TEST_CASE("agentmarket refusals: every bound of an agent, checked before anythin
   const am::RegisteredAgent bot = m.add("Bot", many);
   CHECK(bot.profile.party.capabilities.size() == 20);
   // Only agents of this market are profiles; unknown ids are 404.
-  CHECK(refusal(m.service->profile(999)) == "agent_not_found/");
-  CHECK(refusal(m.service->agent("00000000-0000-4000-8000-000000000000")) == "agent_not_found/");
+  CHECK(refusal_text(m.service->profile(999)) == "agent_not_found/");
+  CHECK(refusal_text(m.service->agent("00000000-0000-4000-8000-000000000000")) ==
+        "agent_not_found/");
   CHECK(m.service->agents(std::string("c7"), 10)->size() == 1);
   CHECK(m.service->agents(std::string("nothing"), 10)->empty());
   m.check_conservation();
@@ -62,7 +51,7 @@ TEST_CASE("agentmarket refusals: task bounds, list filters, accept and complete 
   const am::RegisteredAgent worker = m.add("Worker");
   const am::RegisteredAgent other = m.add("Other");
   const mc::PartyId p = poster.profile.party.id;
-  auto post = [&](am::NewTask task) { return refusal(m.service->post_task(p, task)); };
+  auto post = [&](am::NewTask task) { return refusal_text(m.service->post_task(p, task)); };
   CHECK(post({.title = "", .budget = 1}) == "invalid_value/title");
   CHECK(post({.title = std::string(201, 't'), .budget = 1}) == "invalid_value/title");
   CHECK(post({.title = "T", .description = std::string(10'001, 'd'), .budget = 1}) ==
@@ -72,34 +61,36 @@ TEST_CASE("agentmarket refusals: task bounds, list filters, accept and complete 
   CHECK(post({.title = "T", .budget = 1, .required_capabilities = {""}}) ==
         "invalid_value/required_capabilities");
   mc::Result<am::TaskView> poor = m.service->post_task(p, {.title = "T", .budget = 101});
-  CHECK(refusal(poor) == "insufficient_funds/");
+  CHECK(refusal_text(poor) == "insufficient_funds/");
   CHECK(poor.status().message() == "Insufficient credits: the budget is 101, your balance is 100");
   CHECK(m.balance(poster) == 100);
 
   const am::TaskView task = m.service->post_task(p, {.title = "T", .budget = 10}).value();
-  CHECK(refusal(m.service->tasks({.status = std::string("lost")})) == "invalid_value/status");
+  CHECK(refusal_text(m.service->tasks({.status = std::string("lost")})) == "invalid_value/status");
   CHECK(m.service->tasks({.status = std::string("open")})->size() == 1);
   CHECK(m.service->tasks({.status = std::string("completed")})->empty());
   CHECK(m.service->tasks({.limit = 500})->size() == 1);  // clamped, not refused
-  CHECK(refusal(m.service->task("not-a-task")) == "task_not_found/");
-  CHECK(refusal(m.service->accept(worker.profile.party.id, poster.profile.id)) ==
+  CHECK(refusal_text(m.service->task("not-a-task")) == "task_not_found/");
+  CHECK(refusal_text(m.service->accept(worker.profile.party.id, poster.profile.id)) ==
         "task_not_found/");
 
   // Own task: 403; completing an open task: 403 for a non-assignee.
-  CHECK(refusal(m.service->accept(p, task.id)) == "own_task/");
-  CHECK(refusal(m.service->complete(worker.profile.party.id, task.id, "done")) == "not_assignee/");
+  CHECK(refusal_text(m.service->accept(p, task.id)) == "own_task/");
+  CHECK(refusal_text(m.service->complete(worker.profile.party.id, task.id, "done")) ==
+        "not_assignee/");
   REQUIRE(m.service->accept(worker.profile.party.id, task.id).ok());
   mc::Result<am::TaskView> again = m.service->accept(other.profile.party.id, task.id);
-  CHECK(refusal(again) == "task_not_open/");
+  CHECK(refusal_text(again) == "task_not_open/");
   CHECK(again.status().message() == "Task is not open (status: assigned)");
-  CHECK(refusal(m.service->complete(worker.profile.party.id, task.id, "")) ==
+  CHECK(refusal_text(m.service->complete(worker.profile.party.id, task.id, "")) ==
         "missing_param/result");
-  CHECK(refusal(m.service->complete(worker.profile.party.id, task.id, std::string(100'001, 'r'))) ==
-        "invalid_value/result");
-  CHECK(refusal(m.service->complete(other.profile.party.id, task.id, "mine")) == "not_assignee/");
+  CHECK(refusal_text(m.service->complete(worker.profile.party.id, task.id,
+                                         std::string(100'001, 'r'))) == "invalid_value/result");
+  CHECK(refusal_text(m.service->complete(other.profile.party.id, task.id, "mine")) ==
+        "not_assignee/");
   REQUIRE(m.service->complete(worker.profile.party.id, task.id, "done").ok());
   mc::Result<am::TaskView> twice = m.service->complete(worker.profile.party.id, task.id, "again");
-  CHECK(refusal(twice) == "task_not_assigned/");
+  CHECK(refusal_text(twice) == "task_not_assigned/");
   CHECK(twice.status().message() == "Task is not assigned (status: completed)");
   CHECK(m.service->profile(worker.profile.party.id)->total_tasks == 1);
   m.check_conservation();
@@ -108,10 +99,11 @@ TEST_CASE("agentmarket refusals: task bounds, list filters, accept and complete 
 TEST_CASE("agentmarket refusals: webhook URLs, and what an execution needs to run") {
   Market m;
   const am::RegisteredAgent hirer = m.add("Hirer");
-  CHECK(refusal(m.service->set_webhook(hirer.profile.party.id, "")) == "missing_param/webhook_url");
+  CHECK(refusal_text(m.service->set_webhook(hirer.profile.party.id, "")) ==
+        "missing_param/webhook_url");
   mc::Result<am::WebhookSetting> plain =
       m.service->set_webhook(hirer.profile.party.id, "http://example.com/hook");
-  CHECK(refusal(plain) == "webhook_url_not_https/webhook_url");
+  CHECK(refusal_text(plain) == "webhook_url_not_https/webhook_url");
   CHECK(plain.status().message() == "webhook_url must start with https://");
   CHECK(m.service->webhook(hirer.profile.party.id)->webhook_url.empty());
   // The first URL returns the secret; a change keeps it and returns none.
@@ -127,7 +119,7 @@ TEST_CASE("agentmarket refusals: webhook URLs, and what an execution needs to ru
   const am::RegisteredAgent idle = m.add("Idle");
   const am::RegisteredAgent prompt = m.add("Poet", {"poetry"}, {.system_prompt = "Be a poet"});
   auto run = [&](const std::string& agent, std::string description = "Do it", int64_t budget = 5) {
-    return refusal(m.service->execute(
+    return refusal_text(m.service->execute(
         hirer.profile.party.id,
         {.agent_id = agent, .task_description = std::move(description), .budget = budget}));
   };
@@ -141,7 +133,7 @@ TEST_CASE("agentmarket refusals: webhook URLs, and what an execution needs to ru
   const am::RegisteredAgent remote =
       m.add("Remote", {"x"}, {.endpoint_url = "https://a.invalid/r"});
   am::Service no_endpoints(*m.s.engine, m.s.market, m.keys, nullptr, nullptr, {});
-  CHECK(refusal(no_endpoints.execute(
+  CHECK(refusal_text(no_endpoints.execute(
             hirer.profile.party.id,
             {.agent_id = remote.profile.id, .task_description = "Do it", .budget = 5})) ==
         "agent_not_executable/");

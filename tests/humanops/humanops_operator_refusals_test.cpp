@@ -6,21 +6,13 @@
 #include <doctest/doctest.h>
 
 #include "humanops_market.h"
+#include "lifecycle/refusal_text.h"
 #include "marketcore/e2ee.h"
 
+using mc::testing::refusal_text;
 using namespace humanops_test;
 
 namespace {
-
-std::string refusal(const mc::Status& status) {
-  return status.detail() + "/" + status.param();
-}
-
-template <typename T>
-std::string refusal(const mc::Result<T>& result) {
-  REQUIRE_FALSE(result.ok());
-  return refusal(result.status());
-}
 
 ho::NewTask confirmation_task(Market& m) {
   return {.title = "Review the listing",
@@ -35,7 +27,7 @@ ho::NewTask confirmation_task(Market& m) {
 
 TEST_CASE("humanops operator refusals: registration and identity") {
   Market m;
-  auto reg = [&](ho::NewOperator op) { return refusal(m.service->register_operator(op)); };
+  auto reg = [&](ho::NewOperator op) { return refusal_text(m.service->register_operator(op)); };
   CHECK(reg({.external_id = "", .name = "J", .email = "j@x.y"}) == "operator_unknown/");
   CHECK(reg({.external_id = std::string(201, 'o'), .name = "J", .email = "j@x.y"}) ==
         "operator_unknown/");
@@ -53,16 +45,16 @@ TEST_CASE("humanops operator refusals: registration and identity") {
              .name = "J",
              .email = "j@x.y",
              .location_json = "[" + std::string(4096, ' ') + "]"}) == "invalid_value/location");
-  CHECK(refusal(m.service->operator_by_id("o")) == "operator_unknown/");
+  CHECK(refusal_text(m.service->operator_by_id("o")) == "operator_unknown/");
 
   m.op("op_jane");
   // The email is unique among operators: a second operator with it is refused by its param.
   mc::Result<mc::Party> same_email = m.service->register_operator(
       {.external_id = "op_other", .name = "Other", .email = "op_jane@example.com"});
-  CHECK(refusal(same_email) == "operator_exists/email");
+  CHECK(refusal_text(same_email) == "operator_exists/email");
   CHECK(same_email.status().message() == "Email already registered");
   CHECK(m.service->operator_by_id("op_jane")->kind == "operator");
-  CHECK(refusal(m.service->operator_by_id("op_other")) == "operator_unknown/");
+  CHECK(refusal_text(m.service->operator_by_id("op_other")) == "operator_unknown/");
 
   // Production: KYC is PENDING until the host's provider says otherwise.
   ho::Service live(*m.s.engine, m.s.market, m.keys, {.test_mode = false});
@@ -77,9 +69,10 @@ TEST_CASE("humanops operator refusals: proof by proof type; order and deadline o
   const mc::Job photo = m.create(agent, m.physical());
   const std::string id = ho::task_id(photo.id);
   // Before accepting: 409, not 403.
-  CHECK(refusal(m.service->submit(jane, id, {.photos = {"https://x/1.jpg"}})) == "wrong_state/");
+  CHECK(refusal_text(m.service->submit(jane, id, {.photos = {"https://x/1.jpg"}})) ==
+        "wrong_state/");
   REQUIRE(m.service->accept(jane, id).ok());
-  auto bad = [&](ho::Proof proof) { return refusal(m.service->submit(jane, id, proof)); };
+  auto bad = [&](ho::Proof proof) { return refusal_text(m.service->submit(jane, id, proof)); };
   CHECK(bad({.photos = {"https://x/1.jpg"}, .notes = std::string(10'001, 'n')}) ==
         "invalid_value/notes");
   CHECK(bad({.photos = std::vector<std::string>(21, "https://x/1.jpg")}) == "invalid_value/photos");
@@ -97,13 +90,13 @@ TEST_CASE("humanops operator refusals: proof by proof type; order and deadline o
   const mc::Job confirm = m.create(agent, confirmation_task(m));
   const std::string confirm_id = ho::task_id(confirm.id);
   REQUIRE(m.service->accept(jane, confirm_id).ok());
-  CHECK(refusal(m.service->submit(jane, confirm_id, {.notes = "done"})) ==
+  CHECK(refusal_text(m.service->submit(jane, confirm_id, {.notes = "done"})) ==
         "missing_param/confirmation_text");
   REQUIRE(m.service
               ->submit(jane, confirm_id,
                        {.confirmation_text = "Looks right", .reference_url = "http://ref.example"})
               .ok());
-  CHECK(refusal(m.service->submit(jane, confirm_id, {.confirmation_text = "again"})) ==
+  CHECK(refusal_text(m.service->submit(jane, confirm_id, {.confirmation_text = "again"})) ==
         "wrong_state/");
 
   // ARTIFACT needs ciphertext, iv and ephemeralPublicKey, within 64 KiB.
@@ -117,18 +110,18 @@ TEST_CASE("humanops operator refusals: proof by proof type; order and deadline o
                                             .agent_public_key = keys.public_key_b64});
   const std::string artifact_id = ho::task_id(artifact.id);
   REQUIRE(m.service->accept(jane, artifact_id).ok());
-  CHECK(refusal(m.service->submit(
+  CHECK(refusal_text(m.service->submit(
             jane, artifact_id, {.encrypted_credential_json = R"({"ciphertext":"a","iv":"b"})"})) ==
         "invalid_value/encrypted_credential");
   const std::string huge = R"({"ciphertext":")" + std::string(64 * 1024, 'A') +
                            R"(","iv":"b","ephemeralPublicKey":"c"})";
-  CHECK(refusal(m.service->submit(jane, artifact_id, {.encrypted_credential_json = huge})) ==
+  CHECK(refusal_text(m.service->submit(jane, artifact_id, {.encrypted_credential_json = huge})) ==
         "invalid_value/encrypted_credential");
   CHECK(m.s.job(artifact.id).state == "ACCEPTED");
 
   // Past the deadline: 410 to the operator who holds the task.
   m.s.clock->advance_ms(kDay);
-  CHECK(refusal(m.service->submit(
+  CHECK(refusal_text(m.service->submit(
             jane, artifact_id,
             {.encrypted_credential_json =
                  R"({"ciphertext":"a","iv":"b","ephemeralPublicKey":"c"})"})) == "task_expired/");
@@ -145,11 +138,11 @@ TEST_CASE("humanops operator refusals: payouts in production; payout status of a
   REQUIRE(m.s.balances(jane).available_minor == 2500);
 
   ho::Service live(*m.s.engine, m.s.market, m.keys, {.test_mode = false});
-  CHECK(refusal(live.payout(jane, 1000, "")) == "missing_param/payoneer_payee_id");
-  CHECK(refusal(live.payout(jane, 1000, "payee-1")) == "payouts_unavailable/");
+  CHECK(refusal_text(live.payout(jane, 1000, "")) == "missing_param/payoneer_payee_id");
+  CHECK(refusal_text(live.payout(jane, 1000, "payee-1")) == "payouts_unavailable/");
   ho::Service failing(*m.s.engine, m.s.market, m.keys,
                       {.payouts = std::make_shared<FailingPayouts>()});
-  CHECK(refusal(failing.payout(jane, 1000, "")) == "payout_failed/");
+  CHECK(refusal_text(failing.payout(jane, 1000, "")) == "payout_failed/");
   CHECK(m.s.balances(jane).available_minor == 2500);
   // The failed payout is found by its id with status "failed".
   const std::vector<mc::Transfer> transfers =
@@ -172,7 +165,7 @@ TEST_CASE("humanops operator refusals: the nearby search's bounds; nearest first
   Market m;
   auto search = [&](double lat, double lng, std::optional<double> radius,
                     std::optional<std::string> type) {
-    return refusal(m.service->search_operators(lat, lng, radius, type));
+    return refusal_text(m.service->search_operators(lat, lng, radius, type));
   };
   CHECK(search(91, 0, std::nullopt, std::nullopt) == "invalid_value/lat");
   CHECK(search(0, -181, std::nullopt, std::nullopt) == "invalid_value/lat");
@@ -233,10 +226,10 @@ TEST_CASE("humanops operator refusals: KYC answers, the clock past a deadline, p
   ho::Service with_kyc(*m.s.engine, m.s.market, m.keys, {.kyc = kyc});
   REQUIRE(m.s.engine->update_party_fields({.id = jane, .kyc_status = std::string("PENDING")}).ok());
   const mc::Job first = m.create(agent, m.physical());
-  CHECK(refusal(with_kyc.accept(jane, ho::task_id(first.id))) == "kyc_required/");
+  CHECK(refusal_text(with_kyc.accept(jane, ho::task_id(first.id))) == "kyc_required/");
   CHECK(m.s.engine->party(jane)->kyc_status == "PENDING");
   kyc->answer = "REJECTED";
-  CHECK(refusal(with_kyc.accept(jane, ho::task_id(first.id))) == "kyc_required/");
+  CHECK(refusal_text(with_kyc.accept(jane, ho::task_id(first.id))) == "kyc_required/");
   CHECK(m.s.engine->party(jane)->kyc_status == "REJECTED");
   kyc->answer = "VERIFIED";
   REQUIRE(with_kyc.accept(jane, ho::task_id(first.id)).ok());
@@ -254,7 +247,7 @@ TEST_CASE("humanops operator refusals: KYC answers, the clock past a deadline, p
   CHECK(page.tasks[0].id == a.id);  // newest first
   CHECK(m.service->tasks(agent, {.limit = 1})->tasks.size() == 1);
   m.s.clock->advance_ms(3 * kDay);
-  CHECK(refusal(m.service->accept(jane, ho::task_id(b.id))) == "task_expired/");
+  CHECK(refusal_text(m.service->accept(jane, ho::task_id(b.id))) == "task_expired/");
   CHECK(m.s.job(b.id).state == "PENDING");  // the timer has not run yet
   m.s.advance_ms(0);
   CHECK(m.s.job(b.id).state == "EXPIRED");
@@ -293,9 +286,9 @@ TEST_CASE("humanops operator refusals: ten recent tasks, and search over many op
   REQUIRE(found.size() == 50);
   CHECK(found.front().party.external_id == "near_0");
   CHECK(found.back().party.external_id == "near_49");
-  CHECK(refusal(m.service->search_operators(-91, 0, std::nullopt, std::nullopt)) ==
+  CHECK(refusal_text(m.service->search_operators(-91, 0, std::nullopt, std::nullopt)) ==
         "invalid_value/lat");
-  CHECK(refusal(m.service->search_operators(0, 181, std::nullopt, std::nullopt)) ==
+  CHECK(refusal_text(m.service->search_operators(0, 181, std::nullopt, std::nullopt)) ==
         "invalid_value/lat");
   m.check_conservation();
 }

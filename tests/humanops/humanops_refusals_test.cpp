@@ -6,8 +6,10 @@
 #include <doctest/doctest.h>
 
 #include "humanops_market.h"
+#include "lifecycle/refusal_text.h"
 #include "marketcore/e2ee.h"
 
+using mc::testing::refusal_text;
 using namespace humanops_test;
 
 namespace {
@@ -29,24 +31,15 @@ class PendingPayments final : public ho::PaymentProvider {
   ho::PaymentRequest last;
 };
 
-// The status's detail and param, for one CHECK.
-std::string refusal(const mc::Status& status) {
-  return status.detail() + "/" + status.param();
-}
-
-template <typename T>
-std::string refusal(const mc::Result<T>& result) {
-  REQUIRE_FALSE(result.ok());
-  return refusal(result.status());
-}
-
 constexpr const char* kHash = "0x1111111111111111111111111111111111111111111111111111111111111111";
 
 }  // namespace
 
 TEST_CASE("humanops refusals: agent registration, keys and USDC deposits") {
   Market m;
-  auto reg = [&](ho::NewAgent agent) { return refusal(m.service->register_agent(agent, false)); };
+  auto reg = [&](ho::NewAgent agent) {
+    return refusal_text(m.service->register_agent(agent, false));
+  };
   CHECK(reg({.name = "", .email = "a@b.c"}) == "missing_param/name");
   CHECK(reg({.name = "bot", .email = ""}) == "missing_param/email");
   CHECK(reg({.name = "bot", .email = "no-at-sign"}) == "invalid_value/email");
@@ -55,7 +48,7 @@ TEST_CASE("humanops refusals: agent registration, keys and USDC deposits") {
   CHECK(reg({.name = std::string("\xff"), .email = "a@b.c"}) == "invalid_value/name");
   // Production: registration needs the admin key.
   ho::Service live(*m.s.engine, m.s.market, m.keys, {.test_mode = false});
-  CHECK(refusal(live.register_agent({.name = "bot", .email = "a@b.c"}, false)) ==
+  CHECK(refusal_text(live.register_agent({.name = "bot", .email = "a@b.c"}, false)) ==
         "admin_key_required/");
   REQUIRE(live.register_agent({.name = "bot", .email = "a@b.c"}, true).ok());
 
@@ -63,17 +56,17 @@ TEST_CASE("humanops refusals: agent registration, keys and USDC deposits") {
   // Keys: an empty label is "default"; a long one is refused; an unknown key is not found.
   const ho::NewKey key = m.service->create_key(agent, "").value();
   CHECK(key.record.label == "default");
-  CHECK(refusal(m.service->create_key(agent, std::string(101, 'k'))) == "invalid_value/name");
+  CHECK(refusal_text(m.service->create_key(agent, std::string(101, 'k'))) == "invalid_value/name");
   CHECK(m.service->revoke_key(agent, "nope").detail() == "key_not_found");
   CHECK(m.service->revoke_key(agent, key.record.id).ok());
   CHECK(m.service->keys(agent)->size() == 1);  // the registration key only
 
   // USDC in test mode: any printable hash, within $5–$10,000.
-  CHECK(refusal(m.service->deposit_usdc(agent, "", 500)) == "missing_param/tx_hash");
-  CHECK(refusal(m.service->deposit_usdc(agent, "0x ab", 500)) == "invalid_value/tx_hash");
-  CHECK(refusal(m.service->deposit_usdc(agent, "0xabc", 499)) ==
+  CHECK(refusal_text(m.service->deposit_usdc(agent, "", 500)) == "missing_param/tx_hash");
+  CHECK(refusal_text(m.service->deposit_usdc(agent, "0x ab", 500)) == "invalid_value/tx_hash");
+  CHECK(refusal_text(m.service->deposit_usdc(agent, "0xabc", 499)) ==
         "deposit_out_of_range/amount_usdc");
-  CHECK(refusal(m.service->deposit_usdc(agent, "0xabc", 1'000'001)) ==
+  CHECK(refusal_text(m.service->deposit_usdc(agent, "0xabc", 1'000'001)) ==
         "deposit_out_of_range/amount_usdc");
   const ho::Deposited first = m.service->deposit_usdc(agent, "0xABC", 500).value();
   CHECK(first.status == "confirmed");
@@ -81,19 +74,19 @@ TEST_CASE("humanops refusals: agent registration, keys and USDC deposits") {
   // agent is refused, and nothing more is credited.
   CHECK(m.service->deposit_usdc(agent, "0xabc", 500)->transaction_id == first.transaction_id);
   const mc::PartyId other = m.agent();
-  CHECK(refusal(m.service->deposit_usdc(agent, "0xabc", 600)) ==
+  CHECK(refusal_text(m.service->deposit_usdc(agent, "0xabc", 600)) ==
         "external_ref_conflict/external_ref");
-  CHECK(refusal(m.service->deposit_usdc(other, "0xabc", 500)) == "external_ref_used/");
+  CHECK(refusal_text(m.service->deposit_usdc(other, "0xabc", 500)) == "external_ref_used/");
   CHECK(m.service->balances(agent)->available_minor == 500);
   CHECK(m.service->balances(other)->available_minor == 0);
 
   // Production: 0x + 64 hex digits, confirmed on the chain for the same amount.
-  CHECK(refusal(live.deposit_usdc(agent, "0xabc", 500)) == "invalid_value/tx_hash");
-  CHECK(refusal(live.deposit_usdc(agent, kHash, 500)) == "chain_confirmation_unavailable/");
+  CHECK(refusal_text(live.deposit_usdc(agent, "0xabc", 500)) == "invalid_value/tx_hash");
+  CHECK(refusal_text(live.deposit_usdc(agent, kHash, 500)) == "chain_confirmation_unavailable/");
   auto chain = std::make_shared<FixedChain>();
   chain->amount_minor = 700;
   ho::Service confirmed(*m.s.engine, m.s.market, m.keys, {.test_mode = false, .chain = chain});
-  CHECK(refusal(confirmed.deposit_usdc(agent, kHash, 500)) == "amount_mismatch/amount_usdc");
+  CHECK(refusal_text(confirmed.deposit_usdc(agent, kHash, 500)) == "amount_mismatch/amount_usdc");
   CHECK(confirmed.deposit_usdc(agent, kHash, 700)->amount_minor == 700);
   CHECK(m.service->balances(agent)->available_minor == 1200);
   m.s.verify();
@@ -102,20 +95,21 @@ TEST_CASE("humanops refusals: agent registration, keys and USDC deposits") {
 TEST_CASE("humanops refusals: fiat deposits, pending payments and the payment webhook") {
   Market m;
   const mc::PartyId agent = m.agent();
-  CHECK(refusal(m.service->deposit_fiat(agent, 500, "cash", "")) == "invalid_value/payment_method");
-  CHECK(refusal(m.service->deposit_fiat(agent, 500, "card", std::string(2049, 'u'))) ==
+  CHECK(refusal_text(m.service->deposit_fiat(agent, 500, "cash", "")) ==
+        "invalid_value/payment_method");
+  CHECK(refusal_text(m.service->deposit_fiat(agent, 500, "card", std::string(2049, 'u'))) ==
         "invalid_value/return_url");
-  CHECK(refusal(m.service->deposit_fiat(agent, 499, "card", "")) ==
+  CHECK(refusal_text(m.service->deposit_fiat(agent, 499, "card", "")) ==
         "deposit_out_of_range/amount_usd");
   ho::Service live(*m.s.engine, m.s.market, m.keys, {.test_mode = false});
-  CHECK(refusal(live.deposit_fiat(agent, 500, "card", "")) == "payments_unavailable/");
+  CHECK(refusal_text(live.deposit_fiat(agent, 500, "card", "")) == "payments_unavailable/");
 
   // Test mode completes at once; the payment is found by its id, another is not.
   const ho::Deposited instant = m.service->deposit_fiat(agent, 500, "bank_transfer", "").value();
   CHECK(instant.status == "completed");
   CHECK(m.service->deposit_status(agent, instant.payment_id)->amount_minor == 500);
-  CHECK(refusal(m.service->deposit_status(agent, "")) == "missing_param/payment_id");
-  CHECK(refusal(m.service->deposit_status(agent, "agent_1_2")) == "payment_not_found/");
+  CHECK(refusal_text(m.service->deposit_status(agent, "")) == "missing_param/payment_id");
+  CHECK(refusal_text(m.service->deposit_status(agent, "agent_1_2")) == "payment_not_found/");
 
   // A provider that leaves the payment pending: nothing is credited until its webhook.
   auto pending = std::make_shared<PendingPayments>();
@@ -135,9 +129,9 @@ TEST_CASE("humanops refusals: fiat deposits, pending payments and the payment we
            "order_1", "agent_", "agent_12", "agent__x", "agent_1x_2", "agent_1234567890123456789_x",
            "agent_999_x", ho::agent_id(op) + "_x"}) {
     CAPTURE(bad);
-    CHECK(refusal(m.service->credit_payment(bad, 800)) == "invalid_value/order_id");
+    CHECK(refusal_text(m.service->credit_payment(bad, 800)) == "invalid_value/order_id");
   }
-  CHECK(refusal(m.service->credit_payment(started.payment_id, 400)) ==
+  CHECK(refusal_text(m.service->credit_payment(started.payment_id, 400)) ==
         "deposit_out_of_range/amount");
   const ho::Deposited credited = m.service->credit_payment(started.payment_id, 800).value();
   CHECK(credited.status == "completed");
@@ -230,15 +224,15 @@ TEST_CASE("humanops refusals: lists, not-found ids and the agent's verbs in the 
   const mc::PartyId agent = m.agent(100'000);
   const mc::Job job = m.create(agent, m.physical());
   const std::string id = ho::task_id(job.id);
-  CHECK(refusal(m.service->tasks(agent, {.limit = 0})) == "invalid_value/limit");
-  CHECK(refusal(m.service->tasks(agent, {.offset = -1})) == "invalid_value/offset");
+  CHECK(refusal_text(m.service->tasks(agent, {.limit = 0})) == "invalid_value/limit");
+  CHECK(refusal_text(m.service->tasks(agent, {.offset = -1})) == "invalid_value/offset");
   CHECK(m.service->tasks(agent, {.status = std::string("PENDING")})->total == 1);
   CHECK(m.service->tasks(agent, {.status = std::string("COMPLETED")})->total == 0);
   const ho::TaskPage skipped = m.service->tasks(agent, {.offset = 1}).value();
   CHECK(skipped.total == 1);
   CHECK(skipped.tasks.empty());
-  CHECK(refusal(m.service->available_tasks({.offset = -1})) == "invalid_value/offset");
-  CHECK(refusal(m.service->available_tasks({.task_type = std::string("X")})) ==
+  CHECK(refusal_text(m.service->available_tasks({.offset = -1})) == "invalid_value/offset");
+  CHECK(refusal_text(m.service->available_tasks({.task_type = std::string("X")})) ==
         "invalid_value/task_type");
   CHECK(m.service->available_tasks({.task_type = std::string("PHOTO")})->total == 0);
   CHECK(m.service->available_tasks({.task_type = std::string("VERIFICATION")})->total == 1);
@@ -246,17 +240,17 @@ TEST_CASE("humanops refusals: lists, not-found ids and the agent's verbs in the 
   // Ids that name no task answer exactly like another agent's task.
   for (const std::string bad : {"", "task_", "task_0", "task_01", "task_x", "7", "task_9999"}) {
     CAPTURE(bad);
-    CHECK(refusal(m.service->task(agent, bad)) == "task_not_found/");
-    CHECK(refusal(m.service->verify(agent, bad, "APPROVE")) == "task_not_found/");
-    CHECK(refusal(m.service->retrieve_credential(agent, bad)) == "task_not_found/");
+    CHECK(refusal_text(m.service->task(agent, bad)) == "task_not_found/");
+    CHECK(refusal_text(m.service->verify(agent, bad, "APPROVE")) == "task_not_found/");
+    CHECK(refusal_text(m.service->retrieve_credential(agent, bad)) == "task_not_found/");
   }
-  CHECK(refusal(m.service->submit(agent, "task_x", {})) == "task_not_found/");
-  CHECK(refusal(m.service->accept(agent, "task_x")) == "task_not_found/");
+  CHECK(refusal_text(m.service->submit(agent, "task_x", {})) == "task_not_found/");
+  CHECK(refusal_text(m.service->accept(agent, "task_x")) == "task_not_found/");
   // A task that is not Tier 2 has no credential; PENDING cannot be verified.
-  CHECK(refusal(m.service->retrieve_credential(agent, id)) == "credential_not_available/");
-  CHECK(refusal(m.service->verify(agent, id, "APPROVE")) == "wrong_state/");
+  CHECK(refusal_text(m.service->retrieve_credential(agent, id)) == "credential_not_available/");
+  CHECK(refusal_text(m.service->verify(agent, id, "APPROVE")) == "wrong_state/");
   CHECK(m.service->cancel(agent, id)->state == "CANCELLED");
-  CHECK(refusal(m.service->cancel(agent, id)) == "wrong_state/");
+  CHECK(refusal_text(m.service->cancel(agent, id)) == "wrong_state/");
   // Past its deadline a task is no longer offered to operators.
   m.create(agent, m.physical());
   CHECK(m.service->available_tasks({})->total == 1);

@@ -5,21 +5,13 @@
 // and param and moves no money.
 #include <doctest/doctest.h>
 
+#include "lifecycle/refusal_text.h"
 #include "mkt1337_market.h"
 
+using mc::testing::refusal_text;
 using namespace mkt1337_test;
 
 namespace {
-
-std::string refusal(const mc::Status& status) {
-  return status.detail() + "/" + status.param();
-}
-
-template <typename T>
-std::string refusal(const mc::Result<T>& result) {
-  REQUIRE_FALSE(result.ok());
-  return refusal(result.status());
-}
 
 std::vector<mc::JobId> ids(const mc::Result<std::vector<mc::Job>>& jobs) {
   REQUIRE_MESSAGE(jobs.ok(), jobs.status().to_string());
@@ -33,9 +25,9 @@ std::vector<mc::JobId> ids(const mc::Result<std::vector<mc::Job>>& jobs) {
 TEST_CASE("mkt1337 refusals: accounts and bonds; production needs a tx hash and a chain") {
   Market m;
   const mc::PartyId p = m.account();
-  CHECK(refusal(m.service->account_by_wallet("nope")) == "account_not_found/");
-  CHECK(refusal(m.service->bond(p, kUsdc, std::string("0x12"))) == "invalid_tx_hash/tx_hash");
-  CHECK(refusal(m.service->rep_events(987654)) == "account_not_found/");
+  CHECK(refusal_text(m.service->account_by_wallet("nope")) == "account_not_found/");
+  CHECK(refusal_text(m.service->bond(p, kUsdc, std::string("0x12"))) == "invalid_tx_hash/tx_hash");
+  CHECK(refusal_text(m.service->rep_events(987654)) == "account_not_found/");
   // A hash in capitals is the same hash.
   std::string upper = tx(9);
   upper[1] = 'X';
@@ -44,10 +36,11 @@ TEST_CASE("mkt1337 refusals: accounts and bonds; production needs a tx hash and 
   CHECK(m.service->bond(p, 10 * kUsdc, tx(9))->bond_minor == 10 * kUsdc);
 
   mk::Service live(*m.s.engine, m.s.market, {.test_mode = false});
-  CHECK(refusal(live.bond(p, kUsdc, std::nullopt)) == "missing_param/tx_hash");
-  CHECK(refusal(live.bond(p, kUsdc, tx(10))) == "chain_unavailable/");
+  CHECK(refusal_text(live.bond(p, kUsdc, std::nullopt)) == "missing_param/tx_hash");
+  CHECK(refusal_text(live.bond(p, kUsdc, tx(10))) == "chain_unavailable/");
   const mc::Job lead = m.lead(p, 5, 1);
-  CHECK(refusal(live.deposit(p, mk::lead_id(lead.id), 5 * kUsdc, tx(11))) == "chain_unavailable/");
+  CHECK(refusal_text(live.deposit(p, mk::lead_id(lead.id), 5 * kUsdc, tx(11))) ==
+        "chain_unavailable/");
   CHECK(m.service->account(p)->bond_minor == 10 * kUsdc);
   m.check();
 }
@@ -59,7 +52,7 @@ TEST_CASE("mkt1337 refusals: every lead bound and typed success criterion") {
     if (lead.title.empty()) lead.title = "Lead";
     if (lead.type.empty()) lead.type = "CPA";
     if (lead.payout_minor == 0) lead.payout_minor = kUsdc;
-    return refusal(m.service->create_lead(leader, lead));
+    return refusal_text(m.service->create_lead(leader, lead));
   };
   CHECK(create({.title = std::string(201, 't'), .success_criteria_json = R"({"action":"a"})"}) ==
         "invalid_value/title");
@@ -114,8 +107,8 @@ TEST_CASE("mkt1337 refusals: lead filters, status changes and ids of the wrong k
   const mc::Job big = m.lead(leader, 40, 1, "CPR", R"({"url":"https://x"})");
   m.fund(small);
   m.fund(big);
-  CHECK(refusal(m.service->leads({.type = std::string("CPX")})) == "unknown_lead_type/type");
-  CHECK(refusal(m.service->leads({.limit = 0})) == "invalid_value/limit");
+  CHECK(refusal_text(m.service->leads({.type = std::string("CPX")})) == "unknown_lead_type/type");
+  CHECK(refusal_text(m.service->leads({.limit = 0})) == "invalid_value/limit");
   CHECK(m.service->leads({})->size() == 2);
   CHECK(m.service->leads({.type = std::string("CPR")})->size() == 1);
   CHECK(ids(m.service->leads({.min_payout_minor = 10 * kUsdc})) == std::vector{big.id});
@@ -125,24 +118,24 @@ TEST_CASE("mkt1337 refusals: lead filters, status changes and ids of the wrong k
   CHECK(m.service->leads({.limit = 1})->size() == 1);
 
   const std::string id = mk::lead_id(small.id);
-  CHECK(refusal(m.service->set_lead_status(other, id, "paused")) == "not_your_lead/");
-  CHECK(refusal(m.service->set_lead_status(leader, id, "closed")) == "invalid_value/status");
+  CHECK(refusal_text(m.service->set_lead_status(other, id, "paused")) == "not_your_lead/");
+  CHECK(refusal_text(m.service->set_lead_status(leader, id, "closed")) == "invalid_value/status");
   CHECK(mk::lead_status(m.service->set_lead_status(leader, id, "active").value()) == "active");
   CHECK(mk::lead_status(m.service->set_lead_status(leader, id, "paused").value()) == "paused");
   CHECK(m.service->leads({})->size() == 1);  // a paused lead is not listed
-  CHECK(refusal(m.service->accept(other, id)) == "parent_wrong_state/");
+  CHECK(refusal_text(m.service->accept(other, id)) == "parent_wrong_state/");
   CHECK(mk::lead_status(m.service->set_lead_status(leader, id, "active").value()) == "active");
-  CHECK(refusal(m.service->cancel_lead(other, id)) == "not_your_lead/");
+  CHECK(refusal_text(m.service->cancel_lead(other, id)) == "not_your_lead/");
 
   // Ids: malformed, of another kind, or a contract's id read as a lead.
   for (const std::string bad : {"", "lead_", "lead_0", "lead_007", "lead_x", "contract_1",
                                 "lead_99999999999999999999", "lead_424242"}) {
     CAPTURE(bad);
-    CHECK(refusal(m.service->lead(bad)) == "lead_not_found/");
+    CHECK(refusal_text(m.service->lead(bad)) == "lead_not_found/");
   }
   const mc::Job contract = m.accept(other, small);
-  CHECK(refusal(m.service->lead(mk::lead_id(contract.id))) == "lead_not_found/");
-  CHECK(refusal(m.service->escrow("lead_x")) == "lead_not_found/");
+  CHECK(refusal_text(m.service->lead(mk::lead_id(contract.id))) == "lead_not_found/");
+  CHECK(refusal_text(m.service->escrow("lead_x")) == "lead_not_found/");
   m.check();
 }
 
@@ -152,10 +145,11 @@ TEST_CASE("mkt1337 refusals: escrow deposits and accepting a lead") {
   const mc::PartyId doer = m.account();
   const mc::Job lead = m.lead(leader, 5, 2);
   const std::string id = mk::lead_id(lead.id);
-  CHECK(refusal(m.service->deposit(leader, id, 0, tx(1))) == "amount_not_positive/amount");
-  CHECK(refusal(m.service->deposit(leader, id, kUsdc, "0xnothex")) == "invalid_tx_hash/tx_hash");
-  CHECK(refusal(m.service->deposit(doer, id, kUsdc, tx(1))) == "not_your_lead/");
-  CHECK(refusal(m.service->accept(doer, id)) == "parent_wrong_state/");
+  CHECK(refusal_text(m.service->deposit(leader, id, 0, tx(1))) == "amount_not_positive/amount");
+  CHECK(refusal_text(m.service->deposit(leader, id, kUsdc, "0xnothex")) ==
+        "invalid_tx_hash/tx_hash");
+  CHECK(refusal_text(m.service->deposit(doer, id, kUsdc, tx(1))) == "not_your_lead/");
+  CHECK(refusal_text(m.service->accept(doer, id)) == "parent_wrong_state/");
   // A partial deposit does not fund the lead; the rest does.
   mk::EscrowStatus part = m.service->deposit(leader, id, 4 * kUsdc, tx(2)).value();
   m.deposited += 4 * kUsdc;
@@ -172,14 +166,14 @@ TEST_CASE("mkt1337 refusals: escrow deposits and accepting a lead") {
   m.deposited += kUsdc;
   CHECK(m.available(leader) == kUsdc);
 
-  CHECK(refusal(m.service->accept(leader, id)) == "role_not_allowed/");
+  CHECK(refusal_text(m.service->accept(leader, id)) == "role_not_allowed/");
   const mc::Job contract = m.accept(doer, lead);
-  CHECK(refusal(m.service->accept(doer, id)) == "already_contracted/");
-  CHECK(refusal(m.service->accept_batch(doer, {})) == "missing_param/lead_ids");
+  CHECK(refusal_text(m.service->accept(doer, id)) == "already_contracted/");
+  CHECK(refusal_text(m.service->accept_batch(doer, {})) == "missing_param/lead_ids");
   CHECK(m.service->escrow(id)->held_minor == 10 * kUsdc);
   CHECK(ids(m.service->contracts(doer, 10)) == std::vector{contract.id});
   CHECK(m.service->contracts(leader, 10)->size() == 1);
-  CHECK(refusal(m.service->contracts(doer, 0)) == "invalid_value/limit");
+  CHECK(refusal_text(m.service->contracts(doer, 0)) == "invalid_value/limit");
   m.check();
 }
 
@@ -195,27 +189,27 @@ TEST_CASE("mkt1337 refusals: contracts by the wrong party, proofs and payout rec
   for (const std::string& bad :
        std::vector<std::string>{"contract_x", "contract_424242", mk::contract_id(lead.id)}) {
     CAPTURE(bad);
-    CHECK(refusal(m.service->contract(doer, bad)) == "contract_not_found/");
+    CHECK(refusal_text(m.service->contract(doer, bad)) == "contract_not_found/");
   }
-  CHECK(refusal(m.service->contract(stranger, id)) == "contract_not_found/");
-  CHECK(refusal(m.service->submit_proof(leader, id, "https://p", std::nullopt)) ==
+  CHECK(refusal_text(m.service->contract(stranger, id)) == "contract_not_found/");
+  CHECK(refusal_text(m.service->submit_proof(leader, id, "https://p", std::nullopt)) ==
         "not_your_contract/");
-  CHECK(refusal(m.service->approve(doer, id)) == "not_your_contract/");
-  CHECK(refusal(m.service->submit_proof(doer, id, std::string(2049, 'u'), std::nullopt)) ==
+  CHECK(refusal_text(m.service->approve(doer, id)) == "not_your_contract/");
+  CHECK(refusal_text(m.service->submit_proof(doer, id, std::string(2049, 'u'), std::nullopt)) ==
         "invalid_value/url");
-  CHECK(refusal(m.service->submit_proof(doer, id, std::nullopt, std::string(257, 'h'))) ==
+  CHECK(refusal_text(m.service->submit_proof(doer, id, std::nullopt, std::string(257, 'h'))) ==
         "invalid_value/tx_hash");
-  CHECK(refusal(m.service->submit_proof(doer, id, std::string(), std::nullopt)) ==
+  CHECK(refusal_text(m.service->submit_proof(doer, id, std::string(), std::nullopt)) ==
         "proof_required/url");
-  CHECK(refusal(m.service->submit_cpv_proof(doer, id, "https://v", std::nullopt)) ==
+  CHECK(refusal_text(m.service->submit_cpv_proof(doer, id, "https://v", std::nullopt)) ==
         "wrong_lead_type/");
-  CHECK(refusal(m.service->submit_cpv_proof(doer, id, "", std::nullopt)) ==
+  CHECK(refusal_text(m.service->submit_cpv_proof(doer, id, "", std::nullopt)) ==
         "missing_param/video_url");
-  CHECK(refusal(m.service->record_payout(leader, id, tx(7))) == "wrong_state/");
-  CHECK(refusal(m.service->record_payout(leader, id, "0x1")) == "invalid_tx_hash/tx_hash");
+  CHECK(refusal_text(m.service->record_payout(leader, id, tx(7))) == "wrong_state/");
+  CHECK(refusal_text(m.service->record_payout(leader, id, "0x1")) == "invalid_tx_hash/tx_hash");
   CHECK(m.service->payout_tx_hash(contract)->has_value() == false);
-  CHECK(refusal(m.service->file_dispute(doer, id, "")) == "missing_param/reason");
-  CHECK(refusal(m.service->file_dispute(stranger, id, "r")) == "contract_not_found/");
+  CHECK(refusal_text(m.service->file_dispute(doer, id, "")) == "missing_param/reason");
+  CHECK(refusal_text(m.service->file_dispute(stranger, id, "r")) == "contract_not_found/");
 
   m.prove(doer, contract);
   REQUIRE(m.service->approve(leader, id).ok());
@@ -241,14 +235,14 @@ TEST_CASE("mkt1337 refusals: judges below Gold, unknown disputes and votes") {
   const mc::Dispute filed = m.service->reject(leader, mk::contract_id(contract.id), "").value();
   CHECK(filed.reason == "proof rejected by the leader");
   const std::string id = mk::dispute_id(filed.id);
-  CHECK(refusal(m.service->eligible_disputes(silver)) == "judge_not_eligible/");
-  CHECK(refusal(m.service->join(silver, id)) == "judge_not_eligible/");
+  CHECK(refusal_text(m.service->eligible_disputes(silver)) == "judge_not_eligible/");
+  CHECK(refusal_text(m.service->join(silver, id)) == "judge_not_eligible/");
   CHECK(m.service->eligible_disputes(gold)->size() == 1);
   for (const std::string bad : {"dispute_x", "dispute_424242", "lead_1"}) {
     CAPTURE(bad);
-    CHECK(refusal(m.service->dispute(bad)) == "dispute_not_found/");
+    CHECK(refusal_text(m.service->dispute(bad)) == "dispute_not_found/");
   }
-  CHECK(refusal(m.service->vote(gold, id, "abstain")) == "bad_vote/vote");
+  CHECK(refusal_text(m.service->vote(gold, id, "abstain")) == "bad_vote/vote");
   REQUIRE(m.service->join(gold, id).ok());
   // A judge reads the contract it judges; its vote adds karma.
   CHECK(m.service->contract(gold, mk::contract_id(contract.id)).ok());
