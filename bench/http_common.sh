@@ -18,6 +18,7 @@
 #                               have used so far, summed (/proc/PID/stat)
 #   load_average                prints the 1-minute load average
 # The caller sets -euo pipefail and $root (the checkout).
+# shellcheck shell=bash disable=SC2034,SC2154
 
 http_find_anchors() {
   anchors=$(cd "$root/.." && pwd)/shared/anchors
