@@ -257,12 +257,21 @@ case "$command" in
       [ -x "$bench" ] || continue
       if [ "$(basename "$bench")" = bench_core ] && command -v pg_virtualenv >/dev/null; then
         # bench_core adds its PostgreSQL lines (1 and 3 engines on one database) in a throwaway
-        # cluster with the default durability (fsync, synchronous_commit on).
-        pg_virtualenv -o max_connections=200 env MC_BENCH_POSTGRES=postgresql:// "$bench"
+        # cluster with the default durability (pg_virtualenv turns fsync off unless told).
+        pg_virtualenv -o max_connections=200 -o fsync=on \
+          env MC_BENCH_POSTGRES=postgresql:// "$bench"
       else
         "$bench"
       fi
     done
+    # POST /tasks over HTTP on SQLite and on PostgreSQL with 1 and 3 servers (the PostgreSQL
+    # lines in a throwaway cluster with the default durability, when pg_virtualenv exists).
+    if command -v pg_virtualenv >/dev/null; then
+      pg_virtualenv -o max_connections=200 -o fsync=on \
+        bench/http_stores.sh build/release/server/marketcore-server "${MC_BENCH_SECONDS:-10}"
+    else
+      bench/http_stores.sh build/release/server/marketcore-server "${MC_BENCH_SECONDS:-10}"
+    fi
     # Over HTTP against the Express anchor, when ../shared/anchors is beside the checkout.
     bench/http_vs_express.sh build/release/server/marketcore-server "${MC_BENCH_SECONDS:-10}"
     ;;

@@ -20,15 +20,9 @@ server_binary=$(readlink -f "${1:?usage: http_vs_express.sh SERVER_BINARY [DURAT
 duration=${2:-10}
 rounds=${3:-2}
 root=$(cd "$(dirname "$0")/.." && pwd)
-anchors=$(cd "$root/.." && pwd)/shared/anchors
-if [ ! -x "$anchors/load/run.sh" ]; then
-  echo "# http_vs_express: no ../shared/anchors beside the checkout; skipped"
-  exit 0
-fi
-if [ ! -d "$anchors/express-agentmarket/node_modules" ] || [ ! -x "$anchors/load/build/null_server" ]; then
-  echo "# http_vs_express: setting up the anchors (npm ci, C programs)"
-  "$anchors/setup.sh" >/dev/null
-fi
+# shellcheck source=bench/http_common.sh
+source "$root/bench/http_common.sh"
+NEEDS_EXPRESS=1 http_find_anchors http_vs_express || exit 0
 
 work=$(mktemp -d -t marketcore-http-bench.XXXXXX)
 server=
@@ -39,17 +33,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-wait_for_port() {
-  for _ in $(seq 200); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  echo "http_vs_express: nothing listens on port $1" >&2
-  return 1
-}
 
 # run_load NAME BASE_URL: the driver's figures as "NAME metric value" lines in $work/figures.
 run_load() {
@@ -80,10 +63,8 @@ measure_marketcore() {
   port=$(free_port)
   dir="$work/marketcore-$round"
   mkdir -p "$dir"
-  "$server_binary" --listen "127.0.0.1:$port" --database "$dir/marketcore.db" \
-    --dialect agentmarket --markets agentmarket --no-access-log \
-    --rate-limit agentmarket.api=0/60 >"$dir/server.log" 2>&1 &
-  server=$!
+  start_marketcore "$server_binary" "$port" "$dir/marketcore.db" "$dir/server.log"
+  server=$started_pid
   wait_for_port "$port"
   (while kill -0 "$server" 2>/dev/null; do
     awk '/VmRSS/ {print $2}' "/proc/$server/status" 2>/dev/null

@@ -3,9 +3,12 @@
 // marketcore-server processes would). Skipped unless MC_TEST_POSTGRES is set (see
 // test_database.h; tests/store/run_on_postgres.sh runs these inside ./dev.sh test).
 #include <doctest/doctest.h>
+#include <libpq-fe.h>
 
 #include <atomic>
+#include <chrono>
 #include <latch>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -53,6 +56,50 @@ void require_ledger_ok(Engine& engine) {
   for (const std::string& problem : report->problems) problems += problem + "\n";
   REQUIRE_MESSAGE(report->ok(), problems);
 }
+
+// A libpq session outside the store on the database of a test location: holds a lock the
+// store's units wait for, and watches which sessions wait for which.
+class RawSession {
+ public:
+  explicit RawSession(const std::string& location) {
+    auto url = store::postgres::parse_store_url(location);
+    REQUIRE(url.ok());
+    conn_ = PQconnectdb(url->libpq_url.c_str());
+    REQUIRE_MESSAGE(PQstatus(conn_) == CONNECTION_OK, PQerrorMessage(conn_));
+  }
+  ~RawSession() { PQfinish(conn_); }
+  RawSession(const RawSession&) = delete;
+  RawSession& operator=(const RawSession&) = delete;
+
+  // Runs `sql`; the first column of the first row ("" without rows). REQUIREs success.
+  std::string value(const std::string& sql) {
+    PGresult* result = PQexec(conn_, sql.c_str());
+    const ExecStatusType status = PQresultStatus(result);
+    const std::string error = PQresultErrorMessage(result);
+    const std::string first =
+        status == PGRES_TUPLES_OK && PQntuples(result) > 0 ? PQgetvalue(result, 0, 0) : "";
+    PQclear(result);
+    REQUIRE_MESSAGE((status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK), error);
+    return first;
+  }
+
+  // Polls `sql` until it returns a non-empty value other than "0", or `done()`. A bound on the
+  // wait only stops a hung test; what is checked never depends on how long anything took.
+  std::string wait_for(
+      const std::string& sql, const std::function<bool()>& done = [] { return false; }) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < give_up) {
+      std::string found = value(sql);
+      if ((!found.empty() && found != "0") || done()) return found;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    FAIL("still waiting after 60 s for: " << sql);
+    return "";
+  }
+
+ private:
+  PGconn* conn_ = nullptr;
+};
 
 }  // namespace
 
@@ -323,6 +370,97 @@ TEST_CASE("postgres store: a server whose webhook lease lapsed cannot record ove
   CHECK(stored.status == WebhookDeliveryStatus::pending);
   CHECK(stored.attempts == 1);
   CHECK(stored.last_http_status == 500);
+}
+
+// The fee tier of a new job comes from the poster's trailing spend (jobs completed with their
+// escrow posted). A creation that runs while a completion of the same poster is in flight on
+// another server must not commit after it with the tier from before it: it waits and prices
+// with it (READ COMMITTED: the (market, poster) key, locks_sql.cpp), or is rolled back and run
+// again (SERIALIZABLE). Made deterministic by holding the completion open before its commit: a
+// session outside the store holds the events lock (events_sql.cpp), which the completion takes
+// for its job.completed event after it has posted the escrow.
+TEST_CASE("postgres store: a creation racing a completion prices with the completed spend") {
+  if (!testing_postgres()) return;
+  TempDir dir;
+  const std::string location = database_location(dir.path("market.db"));
+  auto clock = std::make_shared<ManualClock>(kStartMs);
+  auto completing = open_engine(location, clock);
+  auto creating = open_engine(location, clock);
+  MarketConfig config = gig_market("tiered");
+  // 10 % until the poster has spent 100, then 5 %; over all time (no window).
+  config.fees.tiers = {{0, 1000}, {100, 500}};
+  config.fees.tier_boundary_inclusive = true;
+  config.fees.trailing_window_ms = 0;
+  const Market market = completing->create_market(config).value();
+  const PartyId poster = completing->register_party({.market_id = market.id}).value().id;
+  const PartyId worker = completing->register_party({.market_id = market.id}).value().id;
+  REQUIRE(
+      completing->deposit({.market_id = market.id, .party_id = poster, .amount_minor = 1000}).ok());
+  auto first = completing->create_job(
+      {.market_id = market.id, .poster_id = poster, .amount_minor = 100, .title = "first"});
+  REQUIRE_MESSAGE(first.ok(), first.status().to_string());
+  CHECK(first->job.fees.platform_fee_bps == 1000);
+  const JobId job = first->job.id;
+  REQUIRE(completing->fire({.job_id = job, .transition = "accept", .actor_id = worker}).ok());
+  REQUIRE(completing
+              ->fire({.job_id = job,
+                      .transition = "submit",
+                      .actor_id = worker,
+                      .result_text = "done",
+                      .proof_json = "{}"})
+              .ok());
+
+  RawSession gate(location);
+  RawSession watcher(location);
+  gate.value("BEGIN");
+  gate.value("SELECT pg_advisory_xact_lock(1298489166, hashtext(current_schema()))");
+  const std::string gate_pid = gate.value("SELECT pg_backend_pid()");
+
+  std::optional<Result<JobOutcome>> approved;
+  std::thread completion([&] {
+    approved = completing->fire({.job_id = job, .transition = "approve", .actor_id = poster});
+  });
+  // The completion has posted the escrow and waits for the events lock, before its commit.
+  const std::string completion_pid = watcher.wait_for("SELECT pid FROM pg_stat_activity WHERE " +
+                                                      gate_pid + " = ANY(pg_blocking_pids(pid))");
+
+  std::atomic<bool> created_done{false};
+  std::optional<Result<JobOutcome>> created;
+  std::thread creation([&] {
+    created = creating->create_job(
+        {.market_id = market.id, .poster_id = poster, .amount_minor = 100, .title = "second"});
+    created_done = true;
+  });
+  // The creation waits behind the completion (on its spend key, or on a row it wrote), or it
+  // has finished without waiting (then it commits first and may keep the old tier; a store
+  // that lets it read the spend and then commit after the completion is what this test
+  // catches).
+  watcher.wait_for("SELECT COUNT(*) FROM pg_stat_activity WHERE " + completion_pid +
+                       " = ANY(pg_blocking_pids(pid)) OR (pid <> " + completion_pid + " AND " +
+                       gate_pid + " = ANY(pg_blocking_pids(pid)))",
+                   [&] { return created_done.load(); });
+  const bool finished_first = created_done.load();
+  gate.value("COMMIT");
+  completion.join();
+  creation.join();
+
+  REQUIRE_MESSAGE(approved->ok(), approved->status().to_string());
+  REQUIRE_MESSAGE(created->ok(), created->status().to_string());
+  const Job second = created->value().job;
+  CHECK_FALSE(finished_first);  // the completion holds the poster's hold total, at least
+  // Committed after the completion (its events follow), so priced with the spend of 100.
+  int64_t completed_at = 0;
+  int64_t posted_at = 0;
+  auto events = creating->events({.market_id = market.id, .limit = 1000});
+  REQUIRE(events.ok());
+  for (const Event& event : *events) {
+    if (event.type == "job.completed" && event.job_id == job) completed_at = event.sequence;
+    if (event.type == "job.posted" && event.job_id == second.id) posted_at = event.sequence;
+  }
+  CHECK(completed_at > 0);
+  CHECK(posted_at > completed_at);
+  CHECK(second.fees.platform_fee_bps == 500);
+  require_ledger_ok(*creating);
 }
 
 }  // namespace mc::test

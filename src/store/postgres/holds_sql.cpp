@@ -178,6 +178,7 @@ Result<AccountRow> PgTransaction::return_account(const Hold& held) {
 Status PgTransaction::post_hold(HoldId hold_id, const std::vector<Posting>& postings) {
   MC_TRY_ASSIGN(Hold held, hold(hold_id));
   if (held.state != HoldState::held) return already_resolved(hold_id);
+  MC_TRY(lock_trailing_spend_of_escrow(held));  // before the poster's hold_totals row
   MC_TRY_ASSIGN(AccountRow hold_row, account_by_id(held.hold_account_id));
   MC_TRY(check_stored_hold_account(held, hold_row.balance_minor));
   MC_TRY(add_to_hold_total(held, -hold_row.balance_minor));  // it ends empty
@@ -209,6 +210,9 @@ Status PgTransaction::post_hold(HoldId hold_id, const std::vector<Posting>& post
 Status PgTransaction::void_hold(HoldId hold_id, std::string_view reason) {
   MC_TRY_ASSIGN(Hold held, hold(hold_id));
   if (held.state != HoldState::held) return already_resolved(hold_id);
+  // A voided escrow does not count, but the job's completion (update_job) will lock the key:
+  // take it now, before the poster's hold_totals row, in the order a creation takes them.
+  MC_TRY(lock_trailing_spend_of_escrow(held));
   MC_TRY_ASSIGN(AccountRow hold_row, account_by_id(held.hold_account_id));
   MC_TRY(check_stored_hold_account(held, hold_row.balance_minor));
   if (hold_row.balance_minor > 0) {

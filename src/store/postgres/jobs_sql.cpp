@@ -130,6 +130,11 @@ Result<JobId> PgTransaction::insert_job(const Job& job) {
 
 Status PgTransaction::update_job(const Job& job, std::string_view expected_state,
                                  int64_t expected_version) {
+  // A completion with an escrow hold may change the poster's trailing spend (locks_sql.cpp);
+  // usually the unit took the key already, when it resolved the escrow.
+  if (job.completed_at_ms && job.escrow_hold_id) {
+    MC_TRY(lock_trailing_spend(job.market_id, job.poster_id));
+  }
   MC_TRY_ASSIGN(Statement stmt,
                 connection_.prepare(
                     // Only the mutable columns (see store.h): an index over a column left out

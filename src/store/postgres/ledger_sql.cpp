@@ -344,6 +344,8 @@ Result<std::vector<Transfer>> PgTransaction::transfers(const TransferFilter& fil
 }
 
 Result<int64_t> PgTransaction::trailing_spend(MarketId market, PartyId poster, int64_t since_ms) {
+  // Under READ COMMITTED a completion in flight would be missed: wait for it (locks_sql.cpp).
+  MC_TRY(lock_trailing_spend(market, poster));
   MC_TRY_ASSIGN(Statement stmt,
                 connection_.prepare("SELECT j.escrow_minor FROM jobs j JOIN holds h ON h.id = "
                                     "j.escrow_hold_id WHERE j.poster_id = ?2 AND j.market_id = "

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "store/postgres/connection.h"
@@ -187,8 +188,16 @@ class PgTransaction final : public Transaction {
     party_wallet = 4,
     party_external_id = 5,
     market_name = 6,
+    trailing_spend = 7,
   };
   Status lock_key(KeySpace space, int64_t scope, std::string_view key);
+  // The trailing spend of a poster (fee tiers) in a market that prices by it: the unit that reads
+  // it and every unit that changes it (resolves a job's escrow hold, completes a job) lock the
+  // (market, poster) key first, so a creation waits for a completion in flight and prices with
+  // it (locks_sql.cpp). Nothing for a market without tiers, or outside READ COMMITTED.
+  Status lock_trailing_spend(MarketId market, PartyId poster);
+  // The same for the job whose escrow hold `hold` is (nothing if it is no job's escrow hold).
+  Status lock_trailing_spend_of_escrow(const Hold& hold);
 
   Connection& connection_;
   int64_t now_ms_ = 0;
@@ -196,6 +205,7 @@ class PgTransaction final : public Transaction {
   bool read_only_ = false;
   bool lock_reads_ = false;     // READ COMMITTED write unit (locks_sql.cpp)
   bool events_locked_ = false;  // this unit holds the events lock (events_sql.cpp)
+  std::vector<std::pair<MarketId, PartyId>> spend_locked_;  // trailing-spend keys held
 };
 
 }  // namespace mc::store::postgres
