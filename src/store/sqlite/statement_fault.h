@@ -7,7 +7,7 @@
 // installs a hook to make the prepare or step it chooses fail with an SQLite result code (an
 // I/O error, say): the call then reports that code, mapped by sqlite_status, as if SQLite had
 // returned it, with " (injected fault)" in the message, and SQLite is not called. This is how
-// the statement-level fault sweeps (tests/engine/statement_fault_sweep_*.cpp) reach the error
+// the statement-level fault sweeps (tests/engine/statement_sweep*.cpp) reach the error
 // return after every store call of every engine operation, the way SQLite's own tests fail the
 // Nth I/O of an operation.
 //
