@@ -144,6 +144,18 @@ Status bind_to_lead(store::Transaction& tx, const Market& market, Job& job) {
   return ok_status();
 }
 
+// The outcome of the acknowledged request a keyed repeat replays (the job as it is now), or
+// nullopt for a first request.
+Result<std::optional<JobOutcome>> replayed(store::Transaction& tx,
+                                           const std::optional<IdempotencyKey>& key,
+                                           const std::string& hash) {
+  MC_TRY_ASSIGN(std::optional<std::string> replay, engine::find_replay(tx, key, hash));
+  if (!replay) return std::optional<JobOutcome>();
+  MC_TRY_ASSIGN(engine::StoredOutcome stored, engine::decode_outcome(*replay));
+  MC_TRY_ASSIGN(Job job, tx.job(stored.job_id));
+  return std::optional<JobOutcome>(JobOutcome{std::move(job), stored.fired, true, {}});
+}
+
 // Runs a job unit (create_job_unit, fire_unit) and waits for its commit, or passes the
 // outcome to `done` once committed; a refusal from building the unit is the outcome.
 template <typename Impl, typename Unit>
@@ -172,13 +184,8 @@ Result<Engine::JobUnit> Engine::create_job_unit(const CreateJob& request) {
   // The unit owns what it reads: an asynchronous write runs it after this returns.
   return JobUnit([this, request, market = std::move(market), valid,
                   hash = create_hash(request)](store::Transaction& tx) -> Result<JobOutcome> {
-    MC_TRY_ASSIGN(std::optional<std::string> replay,
-                  engine::find_replay(tx, request.idempotency, hash));
-    if (replay) {
-      MC_TRY_ASSIGN(engine::StoredOutcome stored, engine::decode_outcome(*replay));
-      MC_TRY_ASSIGN(Job job, tx.job(stored.job_id));
-      return JobOutcome{std::move(job), stored.fired, true, {}};
-    }
+    MC_TRY_ASSIGN(std::optional<JobOutcome> replay, replayed(tx, request.idempotency, hash));
+    if (replay) return std::move(*replay);
     MC_TRY(valid);
     MC_TRY(require_party_in(tx, market.id, request.poster_id, "poster_id"));
     if (request.evaluator_id) {
@@ -265,13 +272,8 @@ Result<Engine::JobUnit> Engine::fire_unit(const FireTransition& request) {
   // The unit owns what it reads: an asynchronous write runs it after this returns.
   return JobUnit(
       [request, fire_in, hash = fire_hash(request)](store::Transaction& tx) -> Result<JobOutcome> {
-        MC_TRY_ASSIGN(std::optional<std::string> replay,
-                      engine::find_replay(tx, request.idempotency, hash));
-        if (replay) {
-          MC_TRY_ASSIGN(engine::StoredOutcome stored, engine::decode_outcome(*replay));
-          MC_TRY_ASSIGN(Job job, tx.job(stored.job_id));
-          return JobOutcome{std::move(job), stored.fired, true, {}};
-        }
+        MC_TRY_ASSIGN(std::optional<JobOutcome> replay, replayed(tx, request.idempotency, hash));
+        if (replay) return std::move(*replay);
         MC_TRY_ASSIGN(JobOutcome outcome, fire_in(tx, request));
         MC_TRY(engine::save_replay(tx, request.idempotency, hash, engine::encode_outcome(outcome)));
         return outcome;

@@ -54,10 +54,8 @@ std::unique_ptr<SweepFixture> settling(Due& due) {
   return std::move(due.f);
 }
 
-// After a run: the work is done or not at all; once faults are gone, advancing the clock
-// finishes it exactly once.
-void check_expiry(const Due& due, SweepFixture& f, const Status& status, bool fired,
-                  Lasting lasting) {
+// A run's answer: ok without a fault; the fault while it lasts; either after a single one.
+void check_status(const Status& status, bool fired, Lasting lasting) {
   if (!fired) {
     REQUIRE_MESSAGE(status.ok(), status.to_string());
   } else if (lasting == Lasting::from_then_on) {
@@ -65,6 +63,13 @@ void check_expiry(const Due& due, SweepFixture& f, const Status& status, bool fi
   } else {
     CHECK_MESSAGE((status.ok() || is_injected_fault(status)), status.to_string());
   }
+}
+
+// After a run: the work is done or not at all; once faults are gone, advancing the clock
+// finishes it exactly once.
+void check_expiry(const Due& due, SweepFixture& f, const Status& status, bool fired,
+                  Lasting lasting) {
+  check_status(status, fired, lasting);
   const std::string state = f.engine->job(due.job)->state;
   CHECK((state == "taken" || state == "refunded"));
   CHECK(f.balances(due.poster).escrow_minor == (state == "taken" ? kAmount : 0));
@@ -77,13 +82,7 @@ void check_expiry(const Due& due, SweepFixture& f, const Status& status, bool fi
 
 void check_settlement(const Due& due, SweepFixture& f, const Status& status, bool fired,
                       Lasting lasting) {
-  if (!fired) {
-    REQUIRE_MESSAGE(status.ok(), status.to_string());
-  } else if (lasting == Lasting::from_then_on) {
-    CHECK_MESSAGE(is_injected_fault(status), status.to_string());
-  } else {
-    CHECK_MESSAGE((status.ok() || is_injected_fault(status)), status.to_string());
-  }
+  check_status(status, fired, lasting);
   const int64_t paid = f.balances(due.worker).available_minor;
   CHECK((paid == 0 || paid == kPayout));
   f.verify();
